@@ -1,0 +1,613 @@
+"""The engine's entry points: proposals (interactive and batch) and cohort assignment.
+
+Hard rules, applied before any score is compared: never self, mentor accepting with capacity > 0,
+a shared language (no languages on a side = no constraint from that side), and exclusions in both
+directions. Languages split mentees into groups with the same eligible mentor columns (few
+groups in practice); self and exclusions are sparse and masked to -inf inside the score blocks.
+Nothing eligible is ever dropped from a top-k.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from threadpoolctl import ThreadpoolController
+
+from matching import solvers
+from matching.derive import Derived
+from matching.features import FeatureModel, ProfileFeatures, component_values
+from matching.profiles import parse_as_of, validate_profile
+from matching.reasons import pair_reasons
+from matching.scoring import COMPONENTS, DEFAULT_SENIORITY_BAND, validate_band, weight_vector
+from matching.topk import batch_topk, topk_one
+
+__all__ = ["Assignment", "MentorIndex", "Proposal", "assign", "propose"]
+
+Float32 = NDArray[np.float32]
+Float64 = NDArray[np.float64]
+Int64 = NDArray[np.int64]
+
+DEFAULT_CANDIDATES = 30  # candidate edges per mentee for assignment
+SPARE_CANDIDATES = 5  # extra candidates per mentee among mentors few others listed
+SPARE_DEMAND = 2  # a mentor listed by fewer than this many mentees per seat is "spare"
+RIVALS_PER_STRANDED = 20  # bound on rivals given free-seat candidates, per stranded mentee
+_DIGITS = 6
+_REASON_BATCH = 512  # mentees whose components are computed in one vectorised step
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """One suggested mentor for one mentee, with its components and reasons."""
+
+    mentee: str
+    mentor: str
+    rank: int
+    score: float
+    components: dict[str, float]
+    reasons: tuple[str, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "mentee": self.mentee,
+            "mentor": self.mentor,
+            "rank": self.rank,
+            "score": round(self.score, _DIGITS),
+            "components": {k: round(v, _DIGITS) for k, v in self.components.items()},
+            "reasons": list(self.reasons),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """The mentor assigned to one mentee (None when unmatched)."""
+
+    mentee: str
+    mentor: str | None
+    score: float | None
+    components: dict[str, float] = field(default_factory=dict)
+    reasons: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "mentee": self.mentee,
+            "mentor": self.mentor,
+            "score": None if self.score is None else round(self.score, _DIGITS),
+        }
+
+
+def _validated(profiles: Sequence[Mapping[str, object]], side: str) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    first: dict[str, int] = {}
+    for i, p in enumerate(profiles):
+        try:
+            normal = validate_profile(p)
+        except ValueError as exc:
+            raise ValueError(f"{side}[{i}]: {exc}") from None
+        pid = str(normal["id"])
+        if pid in first:
+            raise ValueError(f"{side}[{i}]: duplicate id {pid!r} (first at {side}[{first[pid]}])")
+        first[pid] = i
+        out.append(normal)
+    return out
+
+
+class _Rules:
+    """Hard rules against one mentor pool: active mentors, languages, exclusions, self."""
+
+    def __init__(self, mentors: ProfileFeatures) -> None:
+        n = len(mentors)
+        self.n = n
+        self.active = (mentors.capacity > 0) & mentors.accepting
+        self.index = {pid: i for i, pid in enumerate(mentors.ids)}
+        self.no_language = np.array([not langs for langs in mentors.languages], dtype=bool)
+        self.speaks: dict[str, NDArray[np.bool_]] = {}
+        for i, langs in enumerate(mentors.languages):
+            for lang in langs:
+                self.speaks.setdefault(lang, np.zeros(n, dtype=bool))[i] = True
+        self.excluded_by: dict[str, list[int]] = {}
+        for i, names in enumerate(mentors.exclude):
+            for name in names:
+                self.excluded_by.setdefault(name, []).append(i)
+        self._masks: dict[frozenset[str], NDArray[np.bool_]] = {}
+
+    def eligible(self, languages: Sequence[str]) -> NDArray[np.bool_]:
+        """(n_mentors,) bool: active mentors sharing a language with these languages."""
+        key = frozenset(languages)
+        mask = self._masks.get(key)
+        if mask is None:
+            if not key:
+                mask = self.active.copy()
+            else:
+                speaks = self.no_language.copy()
+                for lang in key:
+                    known = self.speaks.get(lang)
+                    if known is not None:
+                        speaks |= known
+                mask = speaks & self.active
+            self._masks[key] = mask
+        return mask
+
+    def forbidden(self, mentee_id: str, exclude: Sequence[str]) -> list[int]:
+        """Mentor indices never paired with this mentee: self and exclusions both ways."""
+        out = list(self.excluded_by.get(mentee_id, ()))
+        for pid in (mentee_id, *exclude):
+            j = self.index.get(pid)
+            if j is not None:
+                out.append(j)
+        return out
+
+
+@dataclass(slots=True)
+class _Cohort:
+    """A prepared batch: features, matrices and rules for one call."""
+
+    model: FeatureModel
+    as_of: dt.date
+    mentors: list[dict[str, object]]
+    mentees: list[dict[str, object]]
+    mentor_features: ProfileFeatures
+    mentee_features: ProfileFeatures
+    matrix: Float32
+    u: Float32
+    const: Float64
+    query: Float32
+    weights: Float64
+    rules: _Rules
+    mentor_facts: dict[int, Derived] = field(default_factory=dict)
+
+    def mentor_fact(self, j: int) -> Derived:
+        facts = self.mentor_facts.get(j)
+        if facts is None:
+            facts = self.model.derive(self.mentors[j], as_of=self.as_of)
+            self.mentor_facts[j] = facts
+        return facts
+
+
+def _prepare(
+    mentors: Sequence[Mapping[str, object]],
+    mentees: Sequence[Mapping[str, object]],
+    *,
+    weights: Mapping[str, float] | None,
+    as_of: str,
+    seniority_band: tuple[int, int],
+    random_state: int,
+    n_jobs: int = 1,
+) -> _Cohort:
+    day = parse_as_of(as_of)
+    band = validate_band(seniority_band)
+    w = weight_vector(weights)
+    mentor_list = _validated(mentors, "mentors")
+    mentee_list = _validated(mentees, "mentees")
+    model, feats = FeatureModel.fit_transform(
+        [*mentor_list, *mentee_list], as_of=day, random_state=random_state, n_jobs=n_jobs
+    )
+    n_m = len(mentor_list)
+    mentor_features = feats.take(slice(0, n_m))
+    mentee_features = feats.take(slice(n_m, None))
+    u, const = model.mentee_matrix(mentee_features, seniority_band=band)
+    return _Cohort(
+        model=model,
+        as_of=day,
+        mentors=mentor_list,
+        mentees=mentee_list,
+        mentor_features=mentor_features,
+        mentee_features=mentee_features,
+        matrix=model.mentor_matrix(mentor_features),
+        u=u,
+        const=const,
+        query=model.query(u, const, w),
+        weights=w,
+        rules=_Rules(mentor_features),
+    )
+
+
+def _cohort_topk(
+    c: _Cohort, rows: Int64, *, k: int, columns: Int64 | None = None
+) -> tuple[Int64, Float32]:
+    """Top-k eligible mentors (global indices) of mentee ``rows``, optionally among ``columns``.
+
+    Returns (len(rows), k) indices (-1 padding) and float32 scores.
+    """
+    n_m = c.rules.n
+    allowed = np.ones(n_m, dtype=bool)
+    if columns is not None:
+        allowed[:] = False
+        allowed[columns] = True
+    out_idx = np.full((len(rows), k), -1, dtype=np.int64)
+    out_val = np.full((len(rows), k), -np.inf, dtype=np.float32)
+    # Mentees whose languages leave the same mentors eligible share one pass ("en" and
+    # "en, fr" do, when every mentor speaks English): usually a single pass over everyone.
+    by_languages: dict[frozenset[str], list[int]] = {}
+    for pos, r in enumerate(rows.tolist()):
+        by_languages.setdefault(frozenset(c.mentee_features.languages[r]), []).append(pos)
+    groups: dict[bytes, tuple[NDArray[np.int64], list[int]]] = {}
+    for langs, positions in by_languages.items():
+        eligible = c.rules.eligible(tuple(langs)) & allowed
+        key = np.packbits(eligible).tobytes()
+        if key not in groups:
+            groups[key] = (np.flatnonzero(eligible), [])
+        groups[key][1].extend(positions)
+    for cols, positions in groups.values():
+        if len(cols) == 0:
+            continue
+        positions.sort()
+        local = np.full(n_m, -1, dtype=np.int64)
+        local[cols] = np.arange(len(cols))
+        pos_arr = np.asarray(positions, dtype=np.int64)
+        group_rows = rows[pos_arr]
+        f_rows: list[int] = []
+        f_cols: list[int] = []
+        for i, r in enumerate(group_rows.tolist()):
+            for j in c.rules.forbidden(c.mentee_features.ids[r], c.mentee_features.exclude[r]):
+                if local[j] >= 0:
+                    f_rows.append(i)
+                    f_cols.append(int(local[j]))
+        every_row = len(group_rows) == c.query.shape[0] and bool(
+            (group_rows == np.arange(len(group_rows))).all()
+        )
+        queries = c.query if every_row else np.ascontiguousarray(c.query[group_rows])
+        mentors = c.matrix if len(cols) == n_m else np.ascontiguousarray(c.matrix[cols])
+        idx, val = batch_topk(
+            queries,
+            mentors,
+            k=k,
+            forbidden_rows=np.asarray(f_rows, dtype=np.int64),
+            forbidden_cols=np.asarray(f_cols, dtype=np.int64),
+        )
+        out_idx[pos_arr] = np.where(idx >= 0, cols[np.maximum(idx, 0)], -1)
+        out_val[pos_arr] = val
+    return out_idx, out_val
+
+
+def _pair_components(c: _Cohort, mentee_rows: Int64, mentor_rows: Int64) -> Float64:
+    return component_values(
+        c.model.layout, c.u[mentee_rows], c.const[mentee_rows], c.matrix[mentor_rows]
+    )
+
+
+def _named(values: Float64) -> dict[str, float]:
+    return {name: float(v) for name, v in zip(COMPONENTS, values, strict=True)}
+
+
+def _reasons(
+    *,
+    mentee: Mapping[str, object],
+    mentee_facts: Derived,
+    mentor: Mapping[str, object],
+    mentor_facts: Derived,
+    components: dict[str, float],
+    weights: Float64,
+) -> tuple[str, ...]:
+    found = pair_reasons(
+        mentee=mentee,
+        mentee_facts=mentee_facts,
+        mentor=mentor,
+        mentor_facts=mentor_facts,
+        components=components,
+        weights=_named(weights),
+    )
+    return tuple(r.text for r in found)
+
+
+def _ranked(
+    mentee_rows: Int64, mentor_rows: Int64, comps: Float64, weights: Float64
+) -> list[tuple[int, Float64, float]]:
+    """(mentor, components, score) best first, by the exact score (ties: lower mentor index)."""
+    scores = comps @ weights
+    order = np.lexsort((mentor_rows, -scores))
+    return [(int(mentor_rows[i]), comps[i], float(scores[i])) for i in order]
+
+
+def propose(
+    *,
+    mentors: Sequence[Mapping[str, object]],
+    mentees: Sequence[Mapping[str, object]],
+    top: int = 10,
+    weights: Mapping[str, float] | None = None,
+    as_of: str,
+    seniority_band: tuple[int, int] = DEFAULT_SENIORITY_BAND,
+    random_state: int = 0,
+    n_jobs: int = 1,
+) -> Iterator[Proposal]:
+    """Top proposals for a whole cohort, streamed mentee by mentee (input order), best first.
+
+    All input is validated and every top-k is computed before this returns; reasons are written
+    lazily as the iterator is consumed. Raises ValueError for bad input (naming ``mentors[i]`` or
+    ``mentees[i]`` and the field), duplicate ids, a negative ``top`` or bad weights.
+    ``n_jobs > 1`` featurises in that many forked processes (worth it from ~10,000 profiles);
+    scoring always uses two threads.
+    """
+    if isinstance(top, bool) or not isinstance(top, int) or top < 0:
+        raise ValueError(f"top must be an integer >= 0, got {top!r}")
+    c = _prepare(
+        mentors,
+        mentees,
+        weights=weights,
+        as_of=as_of,
+        seniority_band=seniority_band,
+        random_state=random_state,
+        n_jobs=n_jobs,
+    )
+    idx, _ = _cohort_topk(c, np.arange(len(c.mentees), dtype=np.int64), k=top)
+    return _stream(c, idx)
+
+
+def _stream(c: _Cohort, idx: Int64) -> Iterator[Proposal]:
+    n = len(c.mentees)
+    for lo in range(0, n, _REASON_BATCH):
+        hi = min(lo + _REASON_BATCH, n)
+        block = idx[lo:hi]
+        e_rows, slot = np.nonzero(block >= 0)
+        e_rows = e_rows + lo
+        m_rows = block[e_rows - lo, slot]
+        comps = _pair_components(c, e_rows, m_rows)
+        for e in range(lo, hi):
+            sel = np.flatnonzero(e_rows == e)
+            if len(sel) == 0:
+                continue
+            facts = c.model.derive(c.mentees[e], as_of=c.as_of)
+            for rank, (j, values, score) in enumerate(
+                _ranked(e_rows[sel], m_rows[sel], comps[sel], c.weights), start=1
+            ):
+                named = _named(values)
+                yield Proposal(
+                    mentee=str(c.mentees[e]["id"]),
+                    mentor=str(c.mentors[j]["id"]),
+                    rank=rank,
+                    score=score,
+                    components=named,
+                    reasons=_reasons(
+                        mentee=c.mentees[e],
+                        mentee_facts=facts,
+                        mentor=c.mentors[j],
+                        mentor_facts=c.mentor_fact(j),
+                        components=named,
+                        weights=c.weights,
+                    ),
+                )
+
+
+def assign(
+    *,
+    mentors: Sequence[Mapping[str, object]],
+    mentees: Sequence[Mapping[str, object]],
+    mode: str = "optimal",
+    objective: str = "participation",
+    weights: Mapping[str, float] | None = None,
+    as_of: str,
+    seniority_band: tuple[int, int] = DEFAULT_SENIORITY_BAND,
+    candidates: int = DEFAULT_CANDIDATES,
+    random_state: int = 0,
+    n_jobs: int = 1,
+) -> list[Assignment]:
+    """Assign the cohort under mentor capacity; one Assignment per mentee, in input order.
+
+    Candidate edges are each mentee's ``candidates`` best eligible mentors; mentees the solver
+    strands while seats remain get fresh candidates among the mentors with free seats
+    (``matching.solvers.solve_with_candidates``). ``mode`` and ``objective`` are the solvers'.
+    """
+    if mode not in solvers.MODES:
+        raise ValueError(f"unknown mode {mode!r}; expected one of {', '.join(solvers.MODES)}")
+    if objective not in solvers.OBJECTIVES:
+        raise ValueError(
+            f"unknown objective {objective!r}; expected one of {', '.join(solvers.OBJECTIVES)}"
+        )
+    if isinstance(candidates, bool) or not isinstance(candidates, int) or candidates < 1:
+        raise ValueError(f"candidates must be an integer >= 1, got {candidates!r}")
+    c = _prepare(
+        mentors,
+        mentees,
+        weights=weights,
+        as_of=as_of,
+        seniority_band=seniority_band,
+        random_state=random_state,
+        n_jobs=n_jobs,
+    )
+    n = len(c.mentees)
+    if n == 0:
+        return []
+    capacities = np.where(c.rules.active, c.mentor_features.capacity, 0).astype(np.int64)
+
+    def edges(
+        rows: Int64, columns: Int64 | None, k: int = candidates
+    ) -> tuple[Int64, Int64, Float64]:
+        idx, val = _cohort_topk(c, rows, k=k, columns=columns)
+        r, s = np.nonzero(idx >= 0)
+        return rows[r], idx[r, s], val[r, s].astype(np.float64)
+
+    everyone = np.arange(n, dtype=np.int64)
+    mentee, mentor, score = edges(everyone, None)
+    # Popular mentors fill up and strand the mentees who only listed them. Mentors that few
+    # mentees listed will have seats left: give everyone a few candidates among those up
+    # front, so the solver sees the detours (the callback below then covers what is left).
+    demand = np.bincount(mentor, minlength=len(capacities))
+    spare = np.flatnonzero((capacities > 0) & (demand < SPARE_DEMAND * capacities))
+    if 0 < len(spare) < int((capacities > 0).sum()):
+        idx, val = _cohort_topk(c, everyone, k=min(SPARE_CANDIDATES, candidates), columns=spare)
+        r, s = np.nonzero(idx >= 0)
+        mentee = np.concatenate([mentee, everyone[r]])
+        mentor = np.concatenate([mentor, idx[r, s]])
+        score = np.concatenate([score, val[r, s].astype(np.float64)])
+        _, first = np.unique(mentee * len(capacities) + mentor, return_index=True)
+        first.sort()
+        mentee, mentor, score = mentee[first], mentor[first], score[first]
+
+    pool = {"mentee": mentee, "mentor": mentor}
+
+    def more(stranded: Int64, free: Int64) -> tuple[Int64, Int64, Float64]:
+        """Candidates among mentors with free seats for the stranded mentees, and for the
+        mentees competing with them for the same mentors (who may move to a free seat and
+        make room: the short detours a maximum matching takes)."""
+        stranded = np.asarray(stranded, dtype=np.int64)
+        free = np.asarray(free, dtype=np.int64)
+        wanted = np.unique(pool["mentor"][np.isin(pool["mentee"], stranded)])
+        rivals = np.unique(pool["mentee"][np.isin(pool["mentor"], wanted)])
+        rivals = np.setdiff1d(rivals, stranded)[: RIVALS_PER_STRANDED * len(stranded)]
+        a = edges(stranded, free)
+        b = edges(rivals, free, k=min(SPARE_CANDIDATES, candidates))
+        new = tuple(np.concatenate([x, y]) for x, y in zip(a, b, strict=True))
+        pool["mentee"] = np.concatenate([pool["mentee"], new[0]])
+        pool["mentor"] = np.concatenate([pool["mentor"], new[1]])
+        return new[0], new[1], new[2]
+
+    chosen = solvers.solve_with_candidates(
+        n_mentees=n,
+        capacities=capacities,
+        mentee=mentee,
+        mentor=mentor,
+        score=score,
+        mode=mode,
+        objective=objective,
+        more_candidates=more,
+    )
+    matched = np.flatnonzero(chosen >= 0)
+    comps = _pair_components(c, matched, chosen[matched])
+    out = [Assignment(mentee=str(p["id"]), mentor=None, score=None) for p in c.mentees]
+    for i, e in enumerate(matched.tolist()):
+        j = int(chosen[e])
+        named = _named(comps[i])
+        out[e] = Assignment(
+            mentee=str(c.mentees[e]["id"]),
+            mentor=str(c.mentors[j]["id"]),
+            score=float(comps[i] @ c.weights),
+            components=named,
+            reasons=_reasons(
+                mentee=c.mentees[e],
+                mentee_facts=c.model.derive(c.mentees[e], as_of=c.as_of),
+                mentor=c.mentors[j],
+                mentor_facts=c.mentor_fact(j),
+                components=named,
+                weights=c.weights,
+            ),
+        )
+    return out
+
+
+_CONTROLLER: list[ThreadpoolController] = []
+
+
+def _one_blas_thread() -> Any:
+    """One BLAS thread for a matrix-vector product: splitting 10 MB of work over threads gains
+    nothing, and on a busy machine a descheduled helper thread stalls the call for a whole
+    scheduler slice (measured: 0.3 ms became 10 ms)."""
+    if not _CONTROLLER:
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0].limit(limits=1, user_api="blas")
+
+
+class MentorIndex:
+    """A programme's mentors, featurised once; answers one mentee's request in milliseconds.
+
+    Picklable (the platform caches it per programme). Build it again when mentors change; pass
+    a previously fitted ``feature_model`` to avoid refitting the vocabularies and text model.
+    """
+
+    def __init__(
+        self,
+        *,
+        model: FeatureModel,
+        as_of: dt.date,
+        mentors: list[dict[str, object]],
+        features: ProfileFeatures,
+    ) -> None:
+        self.model = model
+        self.as_of = as_of
+        self.mentors = mentors
+        self.features = features
+        self.matrix = model.mentor_matrix(features)
+        self.rules = _Rules(features)
+        self._facts: dict[int, Derived] = {}
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return self.features.ids
+
+    def __len__(self) -> int:
+        return len(self.mentors)
+
+    @classmethod
+    def build(
+        cls,
+        mentors: Sequence[Mapping[str, object]],
+        *,
+        feature_model: FeatureModel | None = None,
+        as_of: str,
+        random_state: int = 0,
+        n_jobs: int = 1,
+    ) -> MentorIndex:
+        """Validate and featurise ``mentors`` (fitting a feature model on them if none given)."""
+        day = parse_as_of(as_of)
+        normal = _validated(mentors, "mentors")
+        if feature_model is None:
+            feature_model, feats = FeatureModel.fit_transform(
+                normal, as_of=day, random_state=random_state, n_jobs=n_jobs
+            )
+        else:
+            feats = feature_model.transform(normal, as_of=day, n_jobs=n_jobs)
+        return cls(model=feature_model, as_of=day, mentors=normal, features=feats)
+
+    def _fact(self, j: int) -> Derived:
+        facts = self._facts.get(j)
+        if facts is None:
+            facts = self.model.derive(self.mentors[j], as_of=self.as_of)
+            self._facts[j] = facts
+        return facts
+
+    def propose(
+        self,
+        mentee: Mapping[str, object],
+        *,
+        top: int = 10,
+        weights: Mapping[str, float] | None = None,
+        seniority_band: tuple[int, int] = DEFAULT_SENIORITY_BAND,
+    ) -> list[Proposal]:
+        """The ``top`` best eligible mentors for one mentee, best first, with reasons."""
+        if isinstance(top, bool) or not isinstance(top, int) or top < 0:
+            raise ValueError(f"top must be an integer >= 0, got {top!r}")
+        w = weight_vector(weights)
+        band = validate_band(seniority_band)
+        profile = validate_profile(mentee)
+        facts = self.model.derive(profile, as_of=self.as_of)
+        feats = self.model.features_of(profile, facts)
+        u, const = self.model.mentee_matrix(feats, seniority_band=band)
+        q = self.model.query(u, const, w)[0]
+        with _one_blas_thread():
+            scores = self.matrix @ q
+        languages: list[str] = profile["languages"]  # type: ignore[assignment]
+        scores[~self.rules.eligible(languages)] = -np.inf
+        exclude: list[str] = profile["exclude"]  # type: ignore[assignment]
+        scores[self.rules.forbidden(str(profile["id"]), exclude)] = -np.inf
+        best = topk_one(scores, top)
+        comps = component_values(
+            self.model.layout,
+            np.repeat(u, len(best), axis=0),
+            np.repeat(const, len(best), axis=0),
+            self.matrix[best],
+        )
+        ranked = _ranked(np.zeros(len(best), dtype=np.int64), best, comps, w)
+        out = []
+        for rank, (j, values, score) in enumerate(ranked, start=1):
+            named = _named(values)
+            out.append(
+                Proposal(
+                    mentee=str(profile["id"]),
+                    mentor=str(self.mentors[j]["id"]),
+                    rank=rank,
+                    score=score,
+                    components=named,
+                    reasons=_reasons(
+                        mentee=profile,
+                        mentee_facts=facts,
+                        mentor=self.mentors[j],
+                        mentor_facts=self._fact(j),
+                        components=named,
+                        weights=w,
+                    ),
+                )
+            )
+        return out
