@@ -1,0 +1,104 @@
+"""The one exception handler: every 4xx of the API is `{"error", "detail", "fields"?}`.
+
+Domain errors raised by services and selectors are translated here, once, to HTTP.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from mentorship import errors
+
+DOMAIN_STATUS: dict[type[errors.DomainError], int] = {
+    errors.NotFound: status.HTTP_404_NOT_FOUND,
+    errors.PermissionDenied: status.HTTP_403_FORBIDDEN,
+    errors.ValidationFailed: status.HTTP_400_BAD_REQUEST,
+    errors.InvalidTransition: status.HTTP_409_CONFLICT,
+    errors.CapacityReached: status.HTTP_409_CONFLICT,
+    errors.Conflict: status.HTTP_409_CONFLICT,
+    errors.AuthenticationFailed: status.HTTP_400_BAD_REQUEST,
+    errors.RateLimited: status.HTTP_429_TOO_MANY_REQUESTS,
+}
+DRF_CODES: dict[type[exceptions.APIException], str] = {
+    exceptions.ParseError: "malformed",
+    exceptions.NotAuthenticated: "not_authenticated",
+    exceptions.AuthenticationFailed: "not_authenticated",
+    exceptions.PermissionDenied: "permission_denied",
+    exceptions.NotFound: "not_found",
+    exceptions.MethodNotAllowed: "method_not_allowed",
+    exceptions.NotAcceptable: "not_acceptable",
+    exceptions.UnsupportedMediaType: "unsupported_media_type",
+    exceptions.Throttled: "rate_limited",
+}
+
+
+def body(code: str, detail: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {"error": code, "detail": detail}
+    if fields:
+        data["fields"] = fields
+    return data
+
+
+def flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested validation errors as {"field" or "positions[0].start": [messages]}."""
+    out: dict[str, list[str]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            if isinstance(key, int):  # DRF keys a nested list's errors by position
+                name = f"{prefix}[{key}]"
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
+            out.update(flatten(value, name))
+    elif isinstance(detail, list):
+        if all(not isinstance(item, dict | list) for item in detail):
+            out[prefix or "non_field_errors"] = [str(item) for item in detail]
+        else:
+            for index, item in enumerate(detail):
+                if item:
+                    out.update(flatten(item, f"{prefix}[{index}]"))
+    else:
+        out[prefix or "non_field_errors"] = [str(detail)]
+    return out
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, errors.DomainError):
+        response = Response(
+            body(exc.code, exc.detail, exc.fields or None),
+            status=DOMAIN_STATUS.get(type(exc), status.HTTP_400_BAD_REQUEST),
+        )
+        if isinstance(exc, errors.RateLimited):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if isinstance(exc, exceptions.ValidationError):
+        fields = flatten(exc.detail)
+        first = next(iter(fields.values()))[0] if fields else "Invalid input."
+        only_general = set(fields) == {"non_field_errors"}
+        return Response(
+            body("invalid", first, None if only_general else fields), status=exc.status_code
+        )
+    if isinstance(exc, exceptions.APIException):
+        code = next((c for cls, c in DRF_CODES.items() if isinstance(exc, cls)), "error")
+        response = Response(body(code, str(exc.detail)), status=exc.status_code)
+        if getattr(exc, "auth_header", None):
+            response["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]
+        if getattr(exc, "wait", None):
+            response["Retry-After"] = str(int(exc.wait))  # type: ignore[attr-defined]
+        return response
+    return None
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Unknown paths under /api/ answer JSON too, whatever the method (no CSRF page)."""
+    return JsonResponse(body("not_found", "No such endpoint."), status=404)

@@ -1,0 +1,1 @@
+"""Serializers: explicit allowlists of what each role reads and what a write may set."""

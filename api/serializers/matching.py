@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from api import fields
+from api.serializers.common import (
+    MenteeSummarySerializer,
+    MentorSummarySerializer,
+    PersonSerializer,
+)
+from mentorship.models import MatchingRun, MatchingRunMode, MatchRequest, Proposal, ProposalStatus
+
+COMPONENTS_HELP = (
+    "Per-factor scores in [0, 1]: topic_fit, career_relevance, career_variety, seniority, "
+    "personality, logistics."
+)
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    programme = fields.CharField(source="programme.slug", read_only=True)
+    mentor = MentorSummarySerializer(read_only=True)
+    mentee = MenteeSummarySerializer(read_only=True)
+    components = serializers.DictField(child=fields.FloatField(), help_text=COMPONENTS_HELP)
+    reasons = serializers.ListField(
+        child=fields.CharField(), help_text="Why this mentor, in plain words."
+    )
+    status = serializers.ChoiceField(choices=ProposalStatus.choices, read_only=True)
+
+    class Meta:
+        model = Proposal
+        fields = (
+            "id",
+            "programme",
+            "status",
+            "rank",
+            "score",
+            "components",
+            "reasons",
+            "mentor",
+            "mentee",
+            "message",
+            "decline_reason",
+            "match_request",
+            "matching_run",
+            "requested_at",
+            "expires_at",
+            "responded_at",
+            "created_at",
+        )
+        read_only_fields = fields
+
+
+class SuggestionSerializer(serializers.ModelSerializer):
+    """A proposal inside its match request: the mentee's ranked shortlist."""
+
+    mentor = MentorSummarySerializer(read_only=True)
+    components = serializers.DictField(child=fields.FloatField(), help_text=COMPONENTS_HELP)
+    reasons = serializers.ListField(child=fields.CharField())
+    status = serializers.ChoiceField(choices=ProposalStatus.choices, read_only=True)
+
+    class Meta:
+        model = Proposal
+        fields = ("id", "mentor", "rank", "score", "components", "reasons", "status")
+        read_only_fields = fields
+
+
+class MatchRequestSerializer(serializers.ModelSerializer):
+    programme = fields.CharField(source="programme.slug", read_only=True)
+    proposals = SuggestionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = MatchRequest
+        fields = ("id", "programme", "created_at", "proposals")
+        read_only_fields = fields
+
+
+class MatchRequestCreateSerializer(serializers.Serializer):
+    programme = fields.SlugField(max_length=60, help_text="The programme's slug.")
+
+
+class RequestProposalSerializer(serializers.Serializer):
+    message = fields.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class AcceptProposalSerializer(serializers.Serializer):
+    cadence_days = fields.IntegerField(
+        min_value=1,
+        max_value=365,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Target days between sessions; the programme's default when omitted.",
+    )
+    goals = fields.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = fields.CharField(max_length=1000)
+
+
+class DraftProposalSerializer(serializers.ModelSerializer):
+    mentor = MentorSummarySerializer(read_only=True)
+    mentee = MenteeSummarySerializer(read_only=True)
+    components = serializers.DictField(child=fields.FloatField(), help_text=COMPONENTS_HELP)
+    reasons = serializers.ListField(child=fields.CharField())
+    status = serializers.ChoiceField(choices=ProposalStatus.choices, read_only=True)
+
+    class Meta:
+        model = Proposal
+        fields = ("id", "mentee", "mentor", "score", "components", "reasons", "status")
+        read_only_fields = fields
+
+
+class MatchingRunSerializer(serializers.ModelSerializer):
+    programme = fields.CharField(source="programme.slug", read_only=True)
+    created_by = PersonSerializer(read_only=True, allow_null=True)
+    published_by = PersonSerializer(read_only=True, allow_null=True)
+    summary = serializers.DictField(
+        help_text=(
+            "mentees, matched, unmatched (ids), mean_score; after publication also sent and "
+            "withdrawn_at_publication."
+        )
+    )
+    proposals = DraftProposalSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = MatchingRun
+        fields = (
+            "id",
+            "programme",
+            "mode",
+            "status",
+            "created_by",
+            "created_at",
+            "published_by",
+            "published_at",
+            "summary",
+            "proposals",
+        )
+        read_only_fields = fields
+
+
+class MatchingRunCreateSerializer(serializers.Serializer):
+    mode = serializers.ChoiceField(choices=MatchingRunMode.choices)

@@ -1,0 +1,1 @@
+"""API views: each reads through selectors and writes through exactly one service."""

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.serializers.profiles import PersonalitySerializer, ProfileSerializer
+from api.views.base import caller
+from mentorship.errors import NotFound, ValidationFailed
+from mentorship.models import Personality, Role
+from mentorship.selectors.programmes import own_profile
+from mentorship.services import profiles
+
+
+def _profile_changes(request: Request, data: dict[str, Any]) -> dict[str, Any]:
+    """Map the API's field names onto the profile service's."""
+    changes = dict(data)
+    changes.update(changes.pop("user", {}))  # first_name, last_name
+    for field in ("capacity", "accepting_mentees"):
+        if changes.get(field, 0) is None:
+            del changes[field]
+    if "topics" in changes:
+        topics = changes.pop("topics")
+        roles = set(caller(request).memberships.values_list("role", flat=True))
+        if Role.MENTEE in roles and Role.MENTOR in roles:
+            message = "You are both mentee and mentor: send topics_wanted or topics_offered."
+            raise ValidationFailed(message, fields={"topics": [message]})
+        changes["topics_offered" if Role.MENTOR in roles else "topics_wanted"] = topics
+    return changes
+
+
+class ProfileView(APIView):
+    """Your own profile, with the field names of the matching engine's profile line."""
+
+    error_codes = (401, 403)
+
+    @extend_schema(tags=["me"], responses=ProfileSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(ProfileSerializer(own_profile(caller(request))).data)
+
+    @extend_schema(tags=["me"], request=ProfileSerializer, responses=ProfileSerializer)
+    def patch(self, request: Request) -> Response:
+        form = ProfileSerializer(data=request.data, partial=True)
+        form.is_valid(raise_exception=True)
+        profiles.update_profile(
+            actor=caller(request), **_profile_changes(request, form.validated_data)
+        )
+        return Response(ProfileSerializer(own_profile(caller(request))).data)
+
+
+class PersonalityView(APIView):
+    """Your answers to the 10-item personality questionnaire, kept only with your consent."""
+
+    error_codes = (401, 403, 404)
+
+    def _own(self, request: Request) -> Personality:
+        personality = Personality.objects.filter(profile__user=caller(request)).first()
+        if personality is None:
+            raise NotFound("You have not answered the questionnaire.")
+        return personality
+
+    @extend_schema(tags=["me"], responses=PersonalitySerializer)
+    def get(self, request: Request) -> Response:
+        return Response(PersonalitySerializer(self._own(request)).data)
+
+    @extend_schema(tags=["me"], request=PersonalitySerializer, responses=PersonalitySerializer)
+    def put(self, request: Request) -> Response:
+        form = PersonalitySerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        personality = profiles.save_personality(
+            actor=caller(request),
+            answers=form.validated_data["answers"],
+            consent=form.validated_data["consent"],
+        )
+        return Response(PersonalitySerializer(personality).data)
+
+    @extend_schema(tags=["me"], responses={204: None})
+    def delete(self, request: Request) -> Response:
+        profiles.withdraw_personality(actor=caller(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,225 @@
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.serializers.matching import MatchingRunCreateSerializer, MatchingRunSerializer
+from api.serializers.programmes import (
+    CadenceSerializerOut,
+    ProgrammeCreateSerializer,
+    ProgrammeSerializer,
+    ProgrammeUpdateSerializer,
+    StatsSerializer,
+)
+from api.views.base import ListView, caller, choice_param
+from mentorship.selectors.cadence import STATUSES, programme_cadence
+from mentorship.selectors.programmes import programme_for, programmes_for
+from mentorship.selectors.proposals import matching_run_for, matching_runs_for
+from mentorship.selectors.stats import programme_stats
+from mentorship.services import matching_runs, programmes
+
+STATUS_PARAM = OpenApiParameter(
+    "status", str, enum=list(STATUSES), description="Only mentorships with this cadence status."
+)
+
+
+class ProgrammeListView(ListView):
+    """Programmes you belong to (staff: all); staff create programmes and coordinate them."""
+
+    serializer_class = ProgrammeSerializer
+    error_codes = (409,)  # the slug is taken
+
+    def get_queryset(self) -> Any:
+        return programmes_for(caller(self.request)).order_by("name", "pk")
+
+    @extend_schema(tags=["programmes"])
+    def get(self, request: Request) -> Response:
+        return self.list(request)
+
+    @extend_schema(
+        tags=["programmes"], request=ProgrammeCreateSerializer, responses={201: ProgrammeSerializer}
+    )
+    def post(self, request: Request) -> Response:
+        form = ProgrammeCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        programme = programmes.create_programme(actor=caller(request), **form.validated_data)
+        return Response(self.get_serializer(programme).data, status=status.HTTP_201_CREATED)
+
+
+class ProgrammeDetailView(APIView):
+    """One programme; coordinators change its settings."""
+
+    @extend_schema(tags=["programmes"], responses=ProgrammeSerializer)
+    def get(self, request: Request, slug: str) -> Response:
+        programme = programme_for(caller(request), slug)
+        return Response(ProgrammeSerializer(programme, context={"request": request}).data)
+
+    @extend_schema(
+        tags=["programmes"], request=ProgrammeUpdateSerializer, responses=ProgrammeSerializer
+    )
+    def patch(self, request: Request, slug: str) -> Response:
+        programme = programme_for(caller(request), slug)
+        form = ProgrammeUpdateSerializer(data=request.data, partial=True)
+        form.is_valid(raise_exception=True)
+        programme = programmes.update_programme(
+            actor=caller(request), programme=programme, **form.validated_data
+        )
+        return Response(ProgrammeSerializer(programme, context={"request": request}).data)
+
+
+def _cadence(request: Request, slug: str) -> tuple[Any, list[Any], Any]:
+    return programme_cadence(
+        actor=caller(request), slug=slug, status=choice_param(request, "status", STATUSES)
+    )
+
+
+class CadenceView(APIView):
+    """Per active mentorship: sessions, last session, days since, expected interval, status."""
+
+    error_codes = (400,)  # an unknown ?status=
+
+    @extend_schema(tags=["coordination"], parameters=[STATUS_PARAM], responses=CadenceSerializerOut)
+    def get(self, request: Request, slug: str) -> Response:
+        programme, rows, summary = _cadence(request, slug)
+        return Response(
+            CadenceSerializerOut(
+                {
+                    "programme": programme.slug,
+                    "today": timezone.localdate(),
+                    "summary": summary,
+                    "mentorships": rows,
+                }
+            ).data
+        )
+
+
+class CadenceExportView(APIView):
+    """The cadence table as CSV, for spreadsheets."""
+
+    error_codes = (400,)  # an unknown ?status=
+
+    @extend_schema(
+        tags=["coordination"],
+        parameters=[STATUS_PARAM],
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="CSV, one row per mentorship"
+            )
+        },
+    )
+    def get(self, request: Request, slug: str) -> HttpResponse:
+        programme, rows, _ = _cadence(request, slug)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(
+            [
+                "mentorship",
+                "mentor",
+                "mentee",
+                "started_on",
+                "expected_interval_days",
+                "sessions",
+                "last_session",
+                "days_since",
+                "next_due",
+                "status",
+            ]
+        )
+        for row in rows:
+            m, c = row.mentorship, row.cadence
+            writer.writerow(
+                [
+                    m.pk,
+                    m.mentor.display_name,
+                    m.mentee.display_name,
+                    m.started_on,
+                    m.cadence_days,
+                    c.sessions_held,
+                    c.last_session or "",
+                    c.days_since,
+                    c.next_due,
+                    c.status,
+                ]
+            )
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        filename = f"{programme.slug}-cadence-{timezone.localdate().isoformat()}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class StatsView(APIView):
+    """Funnel, match rate, time to match, answers and decline reasons, introductions by group."""
+
+    @extend_schema(tags=["coordination"], responses=StatsSerializer)
+    def get(self, request: Request, slug: str) -> Response:
+        return Response(StatsSerializer(programme_stats(actor=caller(request), slug=slug)).data)
+
+
+class MatchingRunListView(ListView):
+    """Whole-cohort matching: draft a run for every unmatched mentee, review, then publish."""
+
+    serializer_class = MatchingRunSerializer
+    error_codes = (409,)
+
+    def get_queryset(self) -> Any:
+        return matching_runs_for(caller(self.request), self.kwargs["slug"]).prefetch_related(
+            "proposals__mentor__profile__positions", "proposals__mentee__profile__positions"
+        )
+
+    @extend_schema(tags=["coordination"])
+    def get(self, request: Request, slug: str) -> Response:
+        return self.list(request)
+
+    @extend_schema(
+        tags=["coordination"],
+        request=MatchingRunCreateSerializer,
+        responses={201: MatchingRunSerializer},
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        programme = programme_for(caller(request), slug)
+        form = MatchingRunCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        run = matching_runs.draft_matching_run(
+            actor=caller(request), programme=programme, mode=form.validated_data["mode"]
+        )
+        return Response(MatchingRunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+
+class MatchingRunDetailView(APIView):
+    @extend_schema(tags=["coordination"], responses=MatchingRunSerializer)
+    def get(self, request: Request, slug: str, pk: int) -> Response:
+        return Response(MatchingRunSerializer(matching_run_for(caller(request), slug, pk)).data)
+
+
+class MatchingRunPublishView(APIView):
+    """Send every draft proposal of the run to its mentor. Publishing twice answers 409."""
+
+    error_codes = (409,)
+
+    @extend_schema(tags=["coordination"], request=None, responses=MatchingRunSerializer)
+    def post(self, request: Request, slug: str, pk: int) -> Response:
+        run = matching_runs.publish_matching_run(
+            actor=caller(request), run=matching_run_for(caller(request), slug, pk)
+        )
+        return Response(MatchingRunSerializer(run).data)
+
+
+class MatchingRunDiscardView(APIView):
+    error_codes = (409,)
+
+    @extend_schema(tags=["coordination"], request=None, responses=MatchingRunSerializer)
+    def post(self, request: Request, slug: str, pk: int) -> Response:
+        run = matching_runs.discard_matching_run(
+            actor=caller(request), run=matching_run_for(caller(request), slug, pk)
+        )
+        return Response(MatchingRunSerializer(run).data)
