@@ -1,0 +1,440 @@
+"""The admin for staff and coordinators.
+
+Superusers see everything. Other staff see only the programmes they coordinate. Lifecycle
+fields are read-only here: state changes go through admin actions that call the services, so
+the admin obeys the same rules and writes the same audit trail as the pages and the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+
+from mentorship.auth_forms import LimitedAdminAuthenticationForm
+from mentorship.errors import DomainError
+from mentorship.models import (
+    AuditEvent,
+    Exclusion,
+    Introduction,
+    MatchingRun,
+    MatchRequest,
+    Membership,
+    Mentorship,
+    Position,
+    Profile,
+    Programme,
+    Proposal,
+    Role,
+    Session,
+    User,
+)
+from mentorship.services import matching_runs, mentorships, programmes, proposals
+
+admin.site.login_form = LimitedAdminAuthenticationForm
+
+
+def coordinated_ids(request: HttpRequest) -> list[int]:
+    if not request.user.is_authenticated:
+        return []
+    return list(
+        Membership.objects.filter(user=request.user, role=Role.COORDINATOR).values_list(
+            "programme_id", flat=True
+        )
+    )
+
+
+class ProgrammeScopedAdmin(admin.ModelAdmin):
+    """Non-superuser staff see and change only their coordinated programmes' rows."""
+
+    programme_path = "programme"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(
+            **{f"{self.programme_path}__in": coordinated_ids(request)}
+        ).distinct()
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """A service refusing the change shows its reason instead of an error page."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as error:
+            self.message_user(request, error.detail, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def _is_coordinating_staff(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_staff and coordinated_ids(request))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser or self._is_coordinating_staff(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser or self._is_coordinating_staff(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser or self._is_coordinating_staff(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+
+def service_action(
+    description: str, call: Callable[[User, Any], Any]
+) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet[Any]], None]:
+    """An admin action applying one service to each selected row, reporting refusals."""
+
+    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        done, refused = 0, []
+        for obj in queryset:
+            try:
+                call(request.user, obj)  # type: ignore[arg-type]
+                done += 1
+            except DomainError as error:
+                refused.append(f"{obj}: {error.detail}")
+        if done:
+            modeladmin.message_user(request, f"{description}: {done} done.", messages.SUCCESS)
+        for line in refused[:10]:
+            modeladmin.message_user(request, line, messages.WARNING)
+
+    action.short_description = description  # type: ignore[attr-defined]
+    action.__name__ = description.lower().replace(" ", "_")
+    return action
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ("programme", "role", "joined_at")
+    readonly_fields = ("joined_at",)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    inlines = [MembershipInline]
+    list_display = ("username", "email", "first_name", "last_name", "is_staff", "date_joined")
+    search_fields = ("username", "email", "first_name", "last_name")
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(ProgrammeScopedAdmin):
+    programme_path = "pk"
+    list_display = (
+        "name",
+        "slug",
+        "join_code",
+        "is_open",
+        "mentors",
+        "mentees",
+        "default_cadence_days",
+        "created_at",
+    )
+    list_filter = ("is_open",)
+    search_fields = ("name", "slug", "join_code")
+    readonly_fields = ("join_code", "created_at")
+    prepopulated_fields = {"slug": ("name",)}
+    actions = [
+        service_action(
+            "Regenerate join code",
+            lambda user, p: programmes.regenerate_join_code(actor=user, programme=p),
+        )
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_mentors=Count("memberships", filter=Q(memberships__role=Role.MENTOR)),
+                n_mentees=Count("memberships", filter=Q(memberships__role=Role.MENTEE)),
+            )
+        )
+
+    @admin.display(ordering="n_mentors")
+    def mentors(self, obj: Any) -> int:
+        return obj.n_mentors
+
+    @admin.display(ordering="n_mentees")
+    def mentees(self, obj: Any) -> int:
+        return obj.n_mentees
+
+    def save_model(self, request: HttpRequest, obj: Programme, form: Any, change: bool) -> None:
+        fields = {
+            f: form.cleaned_data[f] for f in form.changed_data if f in programmes.SETTINGS_FIELDS
+        }
+        if change:
+            programmes.update_programme(actor=request.user, programme=obj, **fields)  # type: ignore[arg-type]
+        else:
+            created = programmes.create_programme(
+                actor=request.user,  # type: ignore[arg-type]
+                name=form.cleaned_data["name"],
+                slug=form.cleaned_data["slug"],
+                **{k: v for k, v in fields.items() if k != "name"},
+            )
+            obj.pk = created.pk
+
+
+@admin.register(Membership)
+class MembershipAdmin(ProgrammeScopedAdmin):
+    list_display = ("user", "programme", "role", "joined_at")
+    list_filter = ("role", "programme")
+    search_fields = ("user__username", "user__email", "user__first_name", "user__last_name")
+    autocomplete_fields = ("user",)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+
+@admin.register(Exclusion)
+class ExclusionAdmin(ProgrammeScopedAdmin):
+    list_display = ("mentee", "mentor", "programme", "reason", "created_by", "created_at")
+    list_filter = ("reason", "programme")
+    search_fields = ("mentee__username", "mentor__username")
+    readonly_fields = ("created_by", "created_at")
+    autocomplete_fields = ("mentee", "mentor")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser or self._is_coordinating_staff(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and self.has_add_permission(request)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "programme" and not request.user.is_superuser:
+            kwargs["queryset"] = Programme.objects.filter(pk__in=coordinated_ids(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Exclusion, form: Any, change: bool) -> None:
+        created = programmes.add_exclusion(
+            actor=request.user,  # type: ignore[arg-type]
+            programme=obj.programme,
+            mentee=obj.mentee,
+            mentor=obj.mentor,
+            reason=obj.reason,
+            note=obj.note,
+        )
+        obj.pk = created.pk
+
+
+class PositionInline(admin.TabularInline):
+    model = Position
+    extra = 0
+
+
+@admin.register(Profile)
+class ProfileAdmin(ProgrammeScopedAdmin):
+    programme_path = "user__memberships__programme"
+    list_display = (
+        "user",
+        "headline",
+        "seniority",
+        "capacity",
+        "accepting_mentees",
+        "timezone",
+        "personality_on_file",
+    )
+    list_filter = ("seniority", "accepting_mentees", "user__memberships__role")
+    search_fields = ("user__username", "user__email", "headline", "about")
+    # Profiles belong to their people (changed through their own pages); personality answers
+    # are private to their owner, so the admin shows only whether they exist.
+    inlines = [PositionInline]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(boolean=True, description="Personality on file")
+    def personality_on_file(self, obj: Profile) -> bool:
+        return hasattr(obj, "personality")
+
+
+@admin.register(MatchRequest)
+class MatchRequestAdmin(ProgrammeScopedAdmin):
+    list_display = ("pk", "mentee", "programme", "created_at", "proposal_count")
+    list_filter = ("programme",)
+    search_fields = ("mentee__username",)
+    readonly_fields = ("programme", "mentee", "created_at")
+
+    @admin.display(description="Proposals")
+    def proposal_count(self, obj: MatchRequest) -> int:
+        return obj.proposals.count()
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ProgrammeScopedAdmin):
+    list_display = (
+        "mentee",
+        "mentor",
+        "programme",
+        "status",
+        "rank",
+        "score",
+        "requested_at",
+        "expires_at",
+    )
+    list_filter = ("status", "programme")
+    search_fields = ("mentee__username", "mentor__username", "message", "decline_reason")
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in Proposal._meta.fields]
+    actions = [
+        service_action(
+            "Expire if past deadline", lambda user, p: proposals.expire_proposal(proposal=p)
+        )
+    ]
+
+
+@admin.register(MatchingRun)
+class MatchingRunAdmin(ProgrammeScopedAdmin):
+    list_display = ("pk", "programme", "mode", "status", "created_by", "created_at", "published_at")
+    list_filter = ("status", "mode", "programme")
+    readonly_fields = [f.name for f in MatchingRun._meta.fields]
+    actions = [
+        service_action(
+            "Publish", lambda user, r: matching_runs.publish_matching_run(actor=user, run=r)
+        ),
+        service_action(
+            "Discard", lambda user, r: matching_runs.discard_matching_run(actor=user, run=r)
+        ),
+    ]
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    extra = 0
+    # Private notes never appear in the admin.
+    fields = ("date", "duration_minutes", "format", "topics", "mentor_rating", "mentee_rating")
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Mentorship)
+class MentorshipAdmin(ProgrammeScopedAdmin):
+    list_display = (
+        "mentor",
+        "mentee",
+        "programme",
+        "status",
+        "cadence_days",
+        "started_on",
+        "ended_on",
+    )
+    list_filter = ("status", "programme")
+    search_fields = ("mentor__username", "mentee__username", "goals")
+    date_hierarchy = "started_on"
+    readonly_fields = (
+        "programme",
+        "mentor",
+        "mentee",
+        "proposal",
+        "status",
+        "started_on",
+        "ended_on",
+        "end_reason",
+    )
+    inlines = [SessionInline]
+    actions = [
+        service_action(
+            "Pause", lambda user, m: mentorships.pause_mentorship(actor=user, mentorship=m)
+        ),
+        service_action(
+            "Resume", lambda user, m: mentorships.resume_mentorship(actor=user, mentorship=m)
+        ),
+        service_action(
+            "Complete", lambda user, m: mentorships.complete_mentorship(actor=user, mentorship=m)
+        ),
+    ]
+
+    def save_model(self, request: HttpRequest, obj: Mentorship, form: Any, change: bool) -> None:
+        mentorships.update_mentorship(
+            actor=request.user,  # type: ignore[arg-type]
+            mentorship=obj,
+            cadence_days=form.cleaned_data.get("cadence_days"),
+            goals=form.cleaned_data.get("goals"),
+        )
+
+
+@admin.register(Session)
+class SessionAdmin(ProgrammeScopedAdmin):
+    programme_path = "mentorship__programme"
+    list_display = (
+        "date",
+        "mentorship",
+        "duration_minutes",
+        "format",
+        "mentor_rating",
+        "mentee_rating",
+    )
+    list_filter = ("format", "mentorship__programme")
+    date_hierarchy = "date"
+    fields = (
+        "mentorship",
+        "date",
+        "duration_minutes",
+        "format",
+        "topics",
+        "mentor_rating",
+        "mentee_rating",
+        "logged_by",
+    )
+    readonly_fields = fields
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Introduction)
+class IntroductionAdmin(ProgrammeScopedAdmin):
+    programme_path = "mentorship__programme"
+    list_display = (
+        "contact_display",
+        "mentorship",
+        "network_group",
+        "connection_type",
+        "outcome",
+        "follow_up_on",
+        "confirmed_at",
+    )
+    list_filter = ("network_group", "connection_type", "outcome", "mentorship__programme")
+    search_fields = ("contact_name", "contact_organisation", "purpose")
+    readonly_fields = [f.name for f in Introduction._meta.fields]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ProgrammeScopedAdmin):
+    programme_path = "programme_id"
+    list_display = (
+        "created_at",
+        "actor",
+        "object_type",
+        "object_id",
+        "action",
+        "from_state",
+        "to_state",
+    )
+    list_filter = ("object_type", "action")
+    search_fields = ("actor__username", "action", "object_type")
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

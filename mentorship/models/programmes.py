@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from mentorship.taxonomy import TOPICS
+from mentorship.validators import validate_slug_list
+
+
+class Role(models.TextChoices):
+    MENTEE = "mentee", "Mentee"
+    MENTOR = "mentor", "Mentor"
+    COORDINATOR = "coordinator", "Coordinator"
+
+
+class Programme(models.Model):
+    """A tenant: its own members, settings, cohorts and data."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    join_code = models.CharField(max_length=32, unique=True)
+    description = models.TextField(blank=True, max_length=2000)
+    is_open = models.BooleanField(default=True, help_text="Accepting new sign-ups.")
+    default_cadence_days = models.PositiveSmallIntegerField(
+        default=14, help_text="Days between sessions a new mentorship aims for."
+    )
+    response_deadline_days = models.PositiveSmallIntegerField(
+        default=7, help_text="Days a mentor has to answer a request before it expires."
+    )
+    max_mentor_capacity = models.PositiveSmallIntegerField(
+        default=5, help_text="Most mentees a mentor of this programme may take at once."
+    )
+    proposals_per_request = models.PositiveSmallIntegerField(
+        default=5, help_text="Suggestions a mentee gets per match request."
+    )
+    matching_weights = models.JSONField(
+        default=dict, blank=True, help_text="Overrides of the matching engine's default weights."
+    )
+    extra_topics = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_slug_list],
+        help_text="Topics this programme adds to the shared taxonomy.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(default_cadence_days__gte=1, default_cadence_days__lte=365),
+                name="programme_cadence_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(response_deadline_days__gte=1, response_deadline_days__lte=90),
+                name="programme_deadline_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_mentor_capacity__gte=1, max_mentor_capacity__lte=20),
+                name="programme_max_capacity_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(proposals_per_request__gte=1, proposals_per_request__lte=20),
+                name="programme_proposals_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        extra = tuple(t for t in self.extra_topics if t not in TOPICS)
+        return TOPICS + extra
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def of(self, user: Any) -> MembershipQuerySet:
+        return self.filter(user=user)
+
+    def with_role(self, role: str) -> MembershipQuerySet:
+        return self.filter(role=role)
+
+
+class Membership(models.Model):
+    """A user's role in a programme; one user may hold several roles."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "programme", "role"], name="membership_one_role_per_programme"
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+        ]
+        indexes = [
+            # Cohort matching and the member lists load a programme's members by role.
+            models.Index(fields=["programme", "role"], name="membership_programme_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.programme})"
+
+
+class Exclusion(models.Model):
+    """A pair the coordinators never want matched (reporting line, conflict of interest)."""
+
+    class Reason(models.TextChoices):
+        REPORTING_LINE = "reporting_line", "Reporting line"
+        CONFLICT = "conflict", "Conflict of interest"
+        OTHER = "other", "Other"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="exclusions")
+    mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "mentee", "mentor"], name="exclusion_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(mentee=models.F("mentor")), name="exclusion_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee} / {self.mentor}: {self.get_reason_display()}"

@@ -1,0 +1,147 @@
+"""Session cadence: is each pair meeting as often as it meant to?
+
+For an active mentorship with target interval `cadence_days`, counting from the last session
+(or from the start, when the pair has never met):
+
+- `never_met`: no session logged yet;
+- `overdue`: the next session's due date has passed;
+- `due`: the next session falls due within the due window (a fifth of the interval, at least
+  two days);
+- `on_track`: otherwise.
+
+Paused mentorships have no cadence expectation; they are counted apart in the summary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Max, QuerySet
+from django.utils import timezone
+
+from mentorship.models import Mentorship, MentorshipStatus, Programme, Session, User
+from mentorship.selectors.programmes import coordinated_programme
+
+STATUSES = ("on_track", "due", "overdue", "never_met")
+
+
+@dataclass(frozen=True)
+class Cadence:
+    sessions_held: int
+    last_session: dt.date | None
+    days_since: int
+    next_due: dt.date
+    status: str
+
+    @property
+    def label(self) -> str:
+        return self.status.replace("_", " ")
+
+
+@dataclass(frozen=True)
+class CadenceRow:
+    mentorship: Mentorship
+    cadence: Cadence
+
+
+@dataclass(frozen=True)
+class CadenceSummary:
+    active: int
+    paused: int
+    on_track: int
+    due: int
+    overdue: int
+    never_met: int
+    sessions_last_30_days: int
+    median_days_since: float | None
+
+    @property
+    def on_track_rate(self) -> float | None:
+        return round(self.on_track / self.active, 3) if self.active else None
+
+
+def due_window(cadence_days: int) -> int:
+    return max(2, cadence_days // 5)
+
+
+def cadence_of(
+    *,
+    cadence_days: int,
+    started_on: dt.date,
+    sessions_held: int,
+    last_session: dt.date | None,
+    today: dt.date,
+) -> Cadence:
+    anchor = last_session or started_on
+    days_since = max((today - anchor).days, 0)
+    next_due = anchor + dt.timedelta(days=cadence_days)
+    if sessions_held == 0:
+        status = "never_met"
+    elif today > next_due:
+        status = "overdue"
+    elif (next_due - today).days <= due_window(cadence_days):
+        status = "due"
+    else:
+        status = "on_track"
+    return Cadence(sessions_held, last_session, days_since, next_due, status)
+
+
+def with_session_counts(mentorships: QuerySet[Mentorship]) -> QuerySet[Mentorship]:
+    """Annotate `sessions_held` and `last_session`, the inputs of `cadence_of`, in one query."""
+    return mentorships.annotate(sessions_held=Count("sessions"), last_session=Max("sessions__date"))
+
+
+def cadence_from_annotations(mentorship: Any, *, today: dt.date) -> Cadence:
+    """Cadence of a mentorship loaded through `with_session_counts`."""
+    return cadence_of(
+        cadence_days=mentorship.cadence_days,
+        started_on=mentorship.started_on,
+        sessions_held=mentorship.sessions_held,
+        last_session=mentorship.last_session,
+        today=today,
+    )
+
+
+def mentorship_cadence(mentorship: Mentorship, *, today: dt.date | None = None) -> Cadence:
+    """Cadence of one mentorship (the pair's own view)."""
+    stats = Session.objects.filter(mentorship=mentorship).aggregate(n=Count("id"), last=Max("date"))
+    return cadence_of(
+        cadence_days=mentorship.cadence_days,
+        started_on=mentorship.started_on,
+        sessions_held=stats["n"],
+        last_session=stats["last"],
+        today=today or timezone.localdate(),
+    )
+
+
+def programme_cadence(
+    *, actor: User, slug: str, today: dt.date | None = None, status: str | None = None
+) -> tuple[Programme, list[CadenceRow], CadenceSummary]:
+    """Every active mentorship of a programme the actor coordinates, most urgent first."""
+    programme = coordinated_programme(actor, slug)
+    today = today or timezone.localdate()
+    active = with_session_counts(
+        Mentorship.objects.filter(programme=programme, status=MentorshipStatus.ACTIVE)
+    ).select_related("mentor", "mentee")
+    rows = [CadenceRow(m, cadence_from_annotations(m, today=today)) for m in active]
+    urgency = {"overdue": 0, "never_met": 1, "due": 2, "on_track": 3}
+    rows.sort(key=lambda r: (urgency[r.cadence.status], r.cadence.next_due, r.mentorship.pk))
+    counts = {s: sum(1 for r in rows if r.cadence.status == s) for s in STATUSES}
+    met = [r.cadence.days_since for r in rows if r.cadence.last_session is not None]
+    summary = CadenceSummary(
+        active=len(rows),
+        paused=Mentorship.objects.filter(
+            programme=programme, status=MentorshipStatus.PAUSED
+        ).count(),
+        sessions_last_30_days=Session.objects.filter(
+            mentorship__programme=programme, date__gt=today - dt.timedelta(days=30)
+        ).count(),
+        median_days_since=float(statistics.median(met)) if met else None,
+        **counts,
+    )
+    if status:
+        rows = [r for r in rows if r.cadence.status == status]
+    return programme, rows, summary

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from mentorship.access import Viewer
+from mentorship.errors import NotFound
+from mentorship.models import MatchingRun, MatchRequest, Programme, Proposal, ProposalStatus, User
+from mentorship.selectors.programmes import coordinated_programme, coordinated_programmes
+
+
+def proposals_for(
+    user: Viewer, *, status: str | None = None, programme: Programme | None = None
+) -> QuerySet[Proposal]:
+    """Mentees see their own proposals except coordinators' drafts; mentors see only what was
+    sent to them; coordinators see everything in the programmes they coordinate."""
+    if not user.is_authenticated:
+        return Proposal.objects.none()
+    # A run's proposal reaches its mentee only once sent: drafts withdrawn at discard or at
+    # publication were never theirs to see.
+    sent_or_not_from_a_run = Q(matching_run__isnull=True) | Q(requested_at__isnull=False)
+    visible = (
+        Q(mentee=user) & ~Q(status=ProposalStatus.DRAFT) & sent_or_not_from_a_run
+        | Q(mentor=user, requested_at__isnull=False)
+        | Q(programme__in=coordinated_programmes(user))
+    )
+    proposals = Proposal.objects.filter(visible).select_related(
+        "mentor", "mentee", "programme", "mentor__profile", "mentee__profile"
+    )
+    if status:
+        proposals = proposals.filter(status=status)
+    if programme is not None:
+        proposals = proposals.filter(programme=programme)
+    return proposals.order_by("-created_at", "rank", "id")
+
+
+def proposal_for(user: User, pk: int) -> Proposal:
+    proposal = proposals_for(user).filter(pk=pk).first()
+    if proposal is None:
+        raise NotFound("No such proposal.")
+    return proposal
+
+
+def match_requests_for(user: Viewer) -> QuerySet[MatchRequest]:
+    if not user.is_authenticated:
+        return MatchRequest.objects.none()
+    return MatchRequest.objects.filter(
+        Q(mentee=user) | Q(programme__in=coordinated_programmes(user))
+    ).select_related("programme")
+
+
+def match_request_for(user: User, pk: int) -> MatchRequest:
+    request = match_requests_for(user).filter(pk=pk).first()
+    if request is None:
+        raise NotFound("No such match request.")
+    return request
+
+
+def matching_runs_for(user: User, slug: str) -> QuerySet[MatchingRun]:
+    programme = coordinated_programme(user, slug)
+    return MatchingRun.objects.filter(programme=programme).select_related(
+        "programme", "created_by", "published_by"
+    )
+
+
+def matching_run_for(user: User, slug: str, pk: int) -> MatchingRun:
+    run = matching_runs_for(user, slug).filter(pk=pk).first()
+    if run is None:
+        raise NotFound("No such matching run.")
+    return run

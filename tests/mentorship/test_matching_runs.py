@@ -1,0 +1,425 @@
+"""Whole-cohort matching runs: drafted, then published (drafts become requests) or discarded."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.utils import timezone
+
+from mentorship import factories
+from mentorship.errors import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from mentorship.models import (
+    Exclusion,
+    MatchingRun,
+    MatchingRunMode,
+    MatchingRunStatus,
+    Membership,
+    Programme,
+    Proposal,
+    ProposalStatus,
+    Role,
+    User,
+)
+from mentorship.services import matching_runs as services
+from mentorship.services.proposals import accept_proposal
+
+pytestmark = pytest.mark.django_db
+
+S = ProposalStatus
+
+
+def drafted_run(
+    programme: Programme, coordinator: User, pairs: list[tuple[User, User]]
+) -> MatchingRun:
+    """A draft run as draft_matching_run leaves it, without the engine's choices."""
+    run = MatchingRun.objects.create(
+        programme=programme,
+        mode="optimal",
+        created_by=coordinator,
+        summary={"mentees": len(pairs), "matched": len(pairs), "unmatched": []},
+    )
+    for mentee, mentor in pairs:
+        factories.ProposalFactory.create(
+            programme=programme, mentee=mentee, mentor=mentor, matching_run=run, status=S.DRAFT
+        )
+    return run
+
+
+@pytest.fixture
+def cohort(programme: Programme) -> list[tuple[User, User]]:
+    return [
+        (factories.member(programme, Role.MENTEE), factories.member(programme, Role.MENTOR))
+        for _ in range(4)
+    ]
+
+
+@pytest.fixture
+def run(programme: Programme, coordinator: User, cohort) -> MatchingRun:
+    return drafted_run(programme, coordinator, cohort)
+
+
+def drafts_of(run: MatchingRun) -> list[Proposal]:
+    return list(Proposal.objects.filter(matching_run=run).order_by("id"))
+
+
+# Publish ----------------------------------------------------------------------------------
+
+
+def test_publishing_sends_every_draft_to_its_mentor(
+    programme, coordinator, run, cohort, audit_of, after_commit
+):
+    programme.response_deadline_days = 5
+    programme.save()
+    before = timezone.now()
+
+    with after_commit():
+        services.publish_matching_run(actor=coordinator, run=run)
+
+    run.refresh_from_db()
+    assert run.status == MatchingRunStatus.PUBLISHED
+    assert run.published_by == coordinator
+    assert before <= run.published_at <= timezone.now()
+    assert run.summary["sent"] == 4
+    assert run.summary["withdrawn_at_publication"] == 0
+    for p in drafts_of(run):
+        assert p.status == S.REQUESTED
+        assert p.requested_at == run.published_at
+        assert p.expires_at == run.published_at + dt.timedelta(days=5)
+        [event] = audit_of(p)
+        assert (event.actor, event.action, event.from_state, event.to_state) == (
+            coordinator,
+            "request",
+            S.DRAFT,
+            S.REQUESTED,
+        )
+    [event] = audit_of(run)
+    assert (event.actor, event.action, event.from_state, event.to_state) == (
+        coordinator,
+        "publish",
+        "draft",
+        "published",
+    )
+    assert (event.data["sent"], event.data["withdrawn"]) == (4, 0)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(mentor.email for _, mentor in cohort)
+
+
+def test_pairs_overtaken_since_drafting_are_withdrawn_at_publication(
+    programme, coordinator, run, cohort, audit_of, after_commit
+):
+    (found_mentor, _), (_, filled_up), (asked_already, _), (_, fine_mentor) = cohort
+    factories.MentorshipFactory.create(programme=programme, mentee=found_mentor)
+    for _ in range(filled_up.profile.capacity):
+        factories.MentorshipFactory.create(programme=programme, mentor=filled_up)
+    # The mentee asked a mentor of their own choosing in the meantime.
+    factories.ProposalFactory.create(
+        programme=programme,
+        mentee=asked_already,
+        mentor=factories.member(programme, Role.MENTOR),
+        status=S.REQUESTED,
+    )
+
+    with after_commit():
+        services.publish_matching_run(actor=coordinator, run=run)
+
+    assert [p.status for p in drafts_of(run)] == [
+        S.WITHDRAWN,
+        S.WITHDRAWN,
+        S.WITHDRAWN,
+        S.REQUESTED,
+    ]
+    for p in drafts_of(run)[:3]:
+        assert p.requested_at is None
+        [event] = audit_of(p)
+        assert (event.action, event.from_state, event.data["because"]) == (
+            "withdraw",
+            S.DRAFT,
+            "overtaken before publication",
+        )
+    run.refresh_from_db()
+    assert (run.summary["sent"], run.summary["withdrawn_at_publication"]) == (1, 3)
+    assert [m.to for m in mail.outbox] == [[fine_mentor.email]]
+
+
+def test_publishing_twice_is_refused(coordinator, run, audit_of):
+    services.publish_matching_run(actor=coordinator, run=run)
+
+    with pytest.raises(InvalidTransition, match="already published"):
+        services.publish_matching_run(actor=coordinator, run=run)
+
+    assert [e.action for e in audit_of(run)] == ["publish"]
+    assert all(len(audit_of(p)) == 1 for p in drafts_of(run))
+
+
+def test_a_discarded_run_cannot_be_published(coordinator, run):
+    services.discard_matching_run(actor=coordinator, run=run)
+
+    with pytest.raises(InvalidTransition):
+        services.publish_matching_run(actor=coordinator, run=run)
+
+    run.refresh_from_db()
+    assert run.status == MatchingRunStatus.DISCARDED
+    assert {p.status for p in drafts_of(run)} == {S.WITHDRAWN}
+
+
+@pytest.mark.parametrize(
+    ("who", "error"),
+    [
+        ("mentor", PermissionDenied),
+        ("mentee", PermissionDenied),
+        ("outsider", NotFound),
+        ("other_coordinator", NotFound),
+        ("staff", NotFound),
+    ],
+)
+def test_only_the_programmes_coordinators_publish_or_discard(request, run, audit_of, who, error):
+    actor = request.getfixturevalue(who)
+
+    with pytest.raises(error):
+        services.publish_matching_run(actor=actor, run=run)
+    with pytest.raises(error):
+        services.discard_matching_run(actor=actor, run=run)
+
+    run.refresh_from_db()
+    assert run.status == MatchingRunStatus.DRAFT
+    assert {p.status for p in drafts_of(run)} == {S.DRAFT}
+    assert audit_of(run) == []
+
+
+def test_requests_from_a_published_run_follow_the_normal_lifecycle(coordinator, run, cohort):
+    services.publish_matching_run(actor=coordinator, run=run)
+    first = drafts_of(run)[0]
+
+    mentorship = accept_proposal(actor=first.mentor, proposal=first)
+
+    assert (mentorship.mentee, mentorship.mentor) == cohort[0]
+
+
+# Discard ----------------------------------------------------------------------------------
+
+
+def test_discarding_withdraws_the_drafts_and_frees_the_programme_for_a_new_run(
+    programme, coordinator, run, cohort, audit_of
+):
+    services.discard_matching_run(actor=coordinator, run=run)
+
+    run.refresh_from_db()
+    assert run.status == MatchingRunStatus.DISCARDED
+    assert run.published_at is None
+    for p in drafts_of(run):
+        assert (p.status, p.requested_at) == (S.WITHDRAWN, None)
+        [event] = audit_of(p)
+        assert (event.actor, event.action, event.data["because"]) == (
+            coordinator,
+            "withdraw",
+            "run discarded",
+        )
+    [event] = audit_of(run)
+    assert (event.action, event.from_state, event.to_state) == ("discard", "draft", "discarded")
+    # A new draft is allowed now.
+    drafted_run(programme, coordinator, cohort[:1])
+
+
+@pytest.mark.parametrize("first", ["publish", "discard"])
+def test_only_a_draft_can_be_discarded(coordinator, run, first):
+    getattr(services, f"{first}_matching_run")(actor=coordinator, run=run)
+    run.refresh_from_db()
+    status = run.status
+
+    with pytest.raises(InvalidTransition):
+        services.discard_matching_run(actor=coordinator, run=run)
+
+    run.refresh_from_db()
+    assert run.status == status
+
+
+# Drafting (the checks made before the engine is called) -----------------------------------
+
+
+def test_a_programme_has_one_draft_run_at_a_time(programme, coordinator, run):
+    with pytest.raises(Conflict):
+        services.draft_matching_run(actor=coordinator, programme=programme, mode="stable")
+
+    assert list(MatchingRun.objects.filter(programme=programme)) == [run]
+
+
+def test_drafting_refuses_an_unknown_mode(programme, coordinator):
+    with pytest.raises(ValidationFailed) as error:
+        services.draft_matching_run(actor=coordinator, programme=programme, mode="random")
+
+    assert "mode" in error.value.fields
+    assert not MatchingRun.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "error"),
+    [("mentor", PermissionDenied), ("outsider", NotFound), ("other_coordinator", NotFound)],
+)
+def test_only_the_programmes_coordinators_draft_runs(request, programme, who, error):
+    actor = request.getfixturevalue(who)
+
+    with pytest.raises(error):
+        services.draft_matching_run(actor=actor, programme=programme, mode="optimal")
+
+    assert not MatchingRun.objects.exists()
+
+
+# Drafting with the real engine ------------------------------------------------------------
+
+
+@pytest.fixture
+def real_cohort(programme: Programme) -> dict[str, User]:
+    """Mentors with 3 free places between them, and mentees of whom 3 can be matched."""
+    cache.clear()  # the adapter caches mentor indexes
+
+    def mentor(name: str, **fields: object) -> User:
+        user = factories.member(
+            programme,
+            Role.MENTOR,
+            username=name,
+            seniority=5,
+            topics_offered=["leadership", "pmo_governance"],
+            **fields,
+        )
+        factories.PositionFactory.create(
+            profile=user.profile, title="Head of PMO", industry="energy"
+        )
+        return user
+
+    def mentee(name: str, **fields: object) -> User:
+        user = factories.member(
+            programme,
+            Role.MENTEE,
+            username=name,
+            seniority=2,
+            topics_wanted=["leadership", "pmo_governance"],
+            **fields,
+        )
+        factories.PositionFactory.create(
+            profile=user.profile, title="PMO Analyst", industry="energy"
+        )
+        return user
+
+    people = {
+        "wide": mentor("wide", capacity=2),
+        "single": mentor("single", capacity=1),
+        "full": mentor("full", capacity=1),
+        "resting": mentor("resting", capacity=3, accepting_mentees=False),
+        "m1": mentee("m1"),
+        "m2": mentee("m2"),
+        "m3": mentee("m3"),
+        "francophone": mentee("francophone", languages=["fr"]),  # no shared language
+        "matched": mentee("matched"),
+        "waiting": mentee("waiting"),
+    }
+    factories.MentorshipFactory.create(
+        programme=programme, mentor=people["full"], mentee=people["matched"]
+    )
+    factories.ProposalFactory.create(
+        programme=programme, mentee=people["waiting"], mentor=people["resting"], status=S.REQUESTED
+    )
+    # m1 may only go to `single`: `wide` is excluded for them.
+    Exclusion.objects.create(
+        programme=programme, mentee=people["m1"], mentor=people["wide"], reason="reporting_line"
+    )
+    return people
+
+
+@pytest.mark.parametrize("mode", MatchingRunMode.values)
+def test_a_drafted_run_respects_every_hard_rule(
+    programme, coordinator, real_cohort, audit_of, mode
+):
+    people = real_cohort
+    free_places = {people["wide"].pk: 2, people["single"].pk: 1}
+    mentors = set(Membership.objects.filter(role=Role.MENTOR).values_list("user", flat=True))
+    assert mentors == {people[n].pk for n in ("wide", "single", "full", "resting")}
+
+    run = services.draft_matching_run(actor=coordinator, programme=programme, mode=mode)
+
+    drafts = list(Proposal.objects.filter(matching_run=run).select_related("mentee", "mentor"))
+    pairs = {(p.mentee.username, p.mentor.username) for p in drafts}
+    # Invariants on every mode: drafts only, one per mentee, within free places, no excluded or
+    # language-less pair, and only mentees who are neither matched nor waiting.
+    assert {(p.status, p.rank, p.requested_at) for p in drafts} == {(S.DRAFT, 1, None)}
+    assert len({p.mentee_id for p in drafts}) == len(drafts)
+    for mentor_id, places in free_places.items():
+        assert sum(p.mentor_id == mentor_id for p in drafts) <= places
+    assert {p.mentor_id for p in drafts} <= set(free_places)
+    assert ("m1", "wide") not in pairs
+    assert {p.mentee.username for p in drafts} <= {"m1", "m2", "m3"}
+    assert all(0 <= p.score <= 1 and p.reasons for p in drafts)
+    assert run.status == MatchingRunStatus.DRAFT
+    assert run.created_by == coordinator
+    assert run.summary["mentees"] == 4  # m1, m2, m3, francophone
+    assert run.summary["matched"] == len(drafts)
+    unmatched = {int(pid[1:]) for pid in run.summary["unmatched"]}
+    assert unmatched == {people[n].pk for n in ("m1", "m2", "m3", "francophone")} - {
+        p.mentee_id for p in drafts
+    }
+    assert people["francophone"].pk in unmatched
+    [event] = audit_of(run)
+    assert (event.actor, event.action, event.to_state) == (coordinator, "draft", "draft")
+    assert all([e.action for e in audit_of(p)] == ["draft"] for p in drafts)
+    # Mentees are not shown a draft, mentors are not sent one.
+    assert mail.outbox == []
+
+
+def test_the_optimal_run_matches_as_many_mentees_as_the_places_allow(
+    programme, coordinator, real_cohort
+):
+    run = services.draft_matching_run(actor=coordinator, programme=programme, mode="optimal")
+
+    pairs = {
+        (p.mentee.username, p.mentor.username)
+        for p in Proposal.objects.filter(matching_run=run).select_related("mentee", "mentor")
+    }
+    # m1 can only have `single`, so m2 and m3 share `wide`.
+    assert pairs == {("m1", "single"), ("m2", "wide"), ("m3", "wide")}
+
+
+def test_a_drafted_run_is_published_to_the_mentors(
+    programme, coordinator, real_cohort, after_commit
+):
+    run = services.draft_matching_run(actor=coordinator, programme=programme, mode="optimal")
+    # Meanwhile m2 found a mentor: their draft is overtaken.
+    factories.MentorshipFactory.create(programme=programme, mentee=real_cohort["m2"])
+
+    with after_commit():
+        services.publish_matching_run(actor=coordinator, run=run)
+
+    statuses = {
+        p.mentee.username: p.status
+        for p in Proposal.objects.filter(matching_run=run).select_related("mentee")
+    }
+    assert statuses == {"m1": S.REQUESTED, "m2": S.WITHDRAWN, "m3": S.REQUESTED}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [real_cohort["single"].email, real_cohort["wide"].email]
+    )
+
+
+def test_a_second_draft_waits_for_the_first_to_be_published_or_discarded(
+    programme, coordinator, real_cohort
+):
+    first = services.draft_matching_run(actor=coordinator, programme=programme, mode="stable")
+    with pytest.raises(Conflict):
+        services.draft_matching_run(actor=coordinator, programme=programme, mode="greedy")
+
+    services.discard_matching_run(actor=coordinator, run=first)
+    second = services.draft_matching_run(actor=coordinator, programme=programme, mode="greedy")
+
+    assert list(MatchingRun.objects.filter(status="draft")) == [second]
+
+
+def test_nobody_to_match_gives_an_empty_draft(programme, coordinator):
+    run = services.draft_matching_run(actor=coordinator, programme=programme, mode="optimal")
+
+    assert run.summary == {"mentees": 0, "matched": 0, "unmatched": [], "mean_score": None}
+    assert not Proposal.objects.filter(matching_run=run).exists()
