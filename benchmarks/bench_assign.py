@@ -213,8 +213,8 @@ def bench_optimal(cohort: Cohort, *, quick: bool) -> Edges:
     """Run and certify the optimal benchmark; return the top-k edges for the other modes."""
     n, m = cohort.mentees.shape[0], cohort.mentors.shape[0]
     print(
-        f"  RSS of the interpreter with numpy, OR-Tools and the matching package (which loads "
-        f"scikit-learn, scipy and pandas): {IMPORTED_RSS_MB:.0f} MB"
+        f"  RSS of the interpreter with numpy, OR-Tools and matching.solvers: "
+        f"{IMPORTED_RSS_MB:.0f} MB"
     )
     mentee, mentor, score = top_candidates(cohort, np.arange(n), np.arange(m), TOP_K)
     print(f"  candidate edges: {mentee.shape[0]:,} (top {TOP_K} per mentee)")

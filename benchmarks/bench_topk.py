@@ -4,7 +4,9 @@ Prints the bare matrix product (one call, and chunked into reused buffers on two
 engine's scoring + selection pass (``matching.topk.batch_topk``: chunked, two threads, exact
 top-k), their ratio, and the working memory beyond the feature matrices (tracemalloc peak).
 
-Targets: <= 3.5 s and <= 1.3x the bare product; <= 100 MB working memory.
+Targets: <= 3.5 s and <= 1.3x the bare product; <= 100 MB working memory. The 3.5 s were set
+where the one-call product takes 2.9 s (190 GFLOP/s); the script also prints the target scaled
+to the product time it measures, since the machine's speed varies from day to day.
 
 Run: .venv/bin/python -m benchmarks.bench_topk [--repeats 3] [--engine-features]
 ``--engine-features`` also runs on the engine's own feature vectors of synthetic profiles
@@ -31,6 +33,7 @@ from matching.topk import batch_topk
 N_MENTEES, N_MENTORS, DIM, K = 100_000, 10_000, 256, 10
 CHUNK = 256
 TARGET_S, TARGET_RATIO, TARGET_MB = 3.5, 1.3, 100.0
+REFERENCE_PRODUCT_S = 2.9  # the one-call product on the machine the targets were set on
 
 
 def bare_full(q: np.ndarray, m: np.ndarray) -> float:
@@ -112,8 +115,16 @@ def report(name: str, q: np.ndarray, m: np.ndarray, repeats: int, full: bool) ->
         + (f"; to the one-call product: {best / best_full:.2f}x" if full else "")
     )
     ratio_ok = statistics.median(ratios) <= TARGET_RATIO
+    # The 3.5 s target was set where the bare product takes 2.9 s; scale it to this run's speed.
+    scaled_note = ""
+    if full:
+        scaled = TARGET_S * best_full / REFERENCE_PRODUCT_S
+        scaled_note = (
+            f" (scaled to this run's product speed: <= {scaled:.2f} s: "
+            f"{'meets' if best <= scaled else 'MISSES'})"
+        )
     print(
-        f"targets: time <= {TARGET_S} s: {'meets' if best <= TARGET_S else 'MISSES'}; "
+        f"targets: time <= {TARGET_S} s: {'meets' if best <= TARGET_S else 'MISSES'}{scaled_note}; "
         f"ratio <= {TARGET_RATIO}x: {'meets' if ratio_ok else 'MISSES'}; "
         f"memory <= {TARGET_MB:.0f} MB: {'meets' if memory <= TARGET_MB else 'MISSES'}"
     )

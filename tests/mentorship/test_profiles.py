@@ -68,8 +68,8 @@ def test_update_profile_changes_the_members_own_profile_and_name(mentee, audit_o
 def test_update_profile_refuses_unknown_or_protected_fields(mentee, audit_of, field):
     before = profile_row(mentee)
 
+    changes: dict[str, Any] = {field: True}
     with pytest.raises(ValidationFailed) as error:
-        changes: dict[str, Any] = {field: True}
         services.update_profile(actor=mentee, headline="Changed", **changes)
 
     assert set(error.value.fields) == {field}
