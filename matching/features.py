@@ -728,19 +728,26 @@ def _labels_seen(profiles: Sequence[Mapping[str, object]]) -> tuple[set[str], se
     validation and derivation do, so the vocabularies match what transform() will see.
     """
     raw_industries: set[str] = set()
-    topics: set[str] = set()
-    formats: set[str] = set()
+    raw_topics: set[str] = set()
+    raw_formats: set[str] = set()
     for p in profiles:
         positions = p.get("positions")
         if isinstance(positions, list):
             for pos in positions:
                 if isinstance(pos, Mapping) and isinstance(pos.get("industry"), str):
                     raw_industries.add(pos["industry"].strip())
-        topics.update(label_list(p.get("topics")))
-        formats.update(label_list(p.get("formats")))
+        # Collect the raw strings and label each distinct one once: most profiles repeat them.
+        for key, raw in (("topics", raw_topics), ("formats", raw_formats)):
+            value = p.get(key)
+            if isinstance(value, list):
+                raw.update(v for v in value if isinstance(v, str))
     base = Matchers.build()
     industries = {base.industry(raw) for raw in raw_industries}
-    return {i for i in industries if i is not None}, topics, formats
+    return (
+        {i for i in industries if i is not None},
+        set(label_list(list(raw_topics))),
+        set(label_list(list(raw_formats))),
+    )
 
 
 def _binary(

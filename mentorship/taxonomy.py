@@ -4,25 +4,11 @@ from __future__ import annotations
 
 from django.db import models
 
-# The starting topic taxonomy of DESIGN.md; a programme may add its own (Programme.extra_topics).
-TOPICS: tuple[str, ...] = (
-    "career_progression",
-    "leadership",
-    "communication",
-    "networking",
-    "stakeholder_management",
-    "industry_knowledge",
-    "certification",
-    "risk_management",
-    "agile_delivery",
-    "pmo_governance",
-    "change_management",
-    "people_management",
-    "career_change",
-    "confidence",
-    "work_life_balance",
-    "technical_skills",
-)
+from matching import vocab
+
+# The starting topic taxonomy of DESIGN.md is the engine's (a programme may add its own,
+# Programme.extra_topics); the platform's meeting formats are the engine's FORMATS.
+TOPICS = vocab.TOPICS
 
 
 def topic_label(slug: str) -> str:

@@ -268,3 +268,13 @@ def test_a_mentor_who_declined_is_not_suggested_again(programme, aspiring):
     second_request = services.create_match_request(actor=aspiring, programme=programme)
 
     assert suggested_to(second_request) == ["ben"]
+
+
+@pytest.mark.django_db(databases=[])
+def test_the_platform_and_the_engine_share_one_vocabulary():
+    """A format or topic the platform stores is one the engine knows (no second copy drifts)."""
+    from matching import vocab
+    from mentorship.taxonomy import TOPICS, MeetingFormat
+
+    assert set(MeetingFormat.values) == set(vocab.FORMATS)
+    assert TOPICS is vocab.TOPICS
