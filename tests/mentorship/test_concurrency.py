@@ -22,7 +22,7 @@ from mentorship.services.mentorships import log_session
 from mentorship.services.proposals import accept_proposal
 
 THREADS = 8
-TRIALS = 6
+TRIALS = 20
 
 
 def race(workers: list[Callable[[], str]]) -> Counter[str]:
