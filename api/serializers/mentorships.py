@@ -19,6 +19,7 @@ from mentorship.models import (
 )
 from mentorship.selectors.cadence import cadence_from_annotations
 from mentorship.selectors.mentorships import own_rating, private_notes
+from mentorship.services.mentorships import CONTACT_FIELDS
 from mentorship.taxonomy import ConnectionType, MeetingFormat, NetworkGroup
 
 
@@ -155,14 +156,7 @@ class IntroductionSerializer(serializers.ModelSerializer):
             "id",
             "mentorship",
             "introducer",
-            "contact_member",
-            "contact_name",
-            "contact_organisation",
-            "contact_role",
-            "network_group",
-            "connection_type",
-            "purpose",
-            "follow_up_on",
+            *CONTACT_FIELDS,
             "confirmed",
             "confirmed_at",
             "outcome",

@@ -7,17 +7,8 @@ from rest_framework import serializers
 from api import fields
 from api.serializers.common import PersonSerializer
 from mentorship.models import Programme, Role
+from mentorship.services.programmes import SETTINGS
 
-SETTINGS = (
-    "description",
-    "is_open",
-    "default_cadence_days",
-    "response_deadline_days",
-    "max_mentor_capacity",
-    "proposals_per_request",
-    "matching_weights",
-    "extra_topics",
-)
 COORDINATOR_ONLY = ("join_code", "matching_weights")
 
 

@@ -15,7 +15,7 @@ from api.serializers.programmes import (
     SignupSerializer,
     TokenSerializer,
 )
-from api.views.base import caller
+from api.views.base import caller, validated
 from mentorship.services import auth
 from mentorship.services.programmes import sign_up
 
@@ -31,11 +31,10 @@ class TokenView(APIView):
         tags=["auth"], request=CredentialsSerializer, responses={200: TokenSerializer}, auth=[]
     )
     def post(self, request: Request) -> Response:
-        credentials = CredentialsSerializer(data=request.data)
-        credentials.is_valid(raise_exception=True)
+        credentials = validated(request, CredentialsSerializer)
         user = auth.sign_in(
-            username=credentials.validated_data["username"],
-            password=credentials.validated_data["password"],
+            username=credentials["username"],
+            password=credentials["password"],
             address=auth.client_address(request),
         )
         token, _ = Token.objects.get_or_create(user=user)
@@ -53,9 +52,8 @@ class SignupView(APIView):
         tags=["auth"], request=SignupSerializer, responses={201: SignupResultSerializer}, auth=[]
     )
     def post(self, request: Request) -> Response:
-        form = SignupSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        user = sign_up(**form.validated_data)
+        data = validated(request, SignupSerializer)
+        user = sign_up(**data)
         membership = user.memberships.select_related("programme").get()
         token = Token.objects.create(user=user)
         return Response(

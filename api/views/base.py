@@ -1,12 +1,17 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import cast
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 
-from rest_framework import exceptions, generics
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, generics, serializers
 from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from mentorship.models import User
+from mentorship.models import Mentorship, User
+from mentorship.selectors.cadence import with_session_counts
+from mentorship.selectors.mentorships import mentorship_for, mentorships_for
 
 
 def caller(request: Request) -> User:
@@ -26,3 +31,46 @@ def choice_param(request: Request, name: str, choices: Sequence[str]) -> str | N
 
 class ListView(generics.ListAPIView):
     """A paginated list whose items come from `get_queryset()` (a selector)."""
+
+
+def validated(
+    request: Request, form: type[serializers.Serializer], *, partial: bool = False
+) -> dict[str, Any]:
+    """The request body as checked by `form`; a 400 naming the bad fields otherwise."""
+    bound = form(data=request.data, partial=partial, context={"request": request})
+    bound.is_valid(raise_exception=True)
+    return dict(bound.validated_data)
+
+
+def mentorship_with_cadence(user: User, pk: int) -> Mentorship:
+    """The caller's mentorship `pk` (404 outside their reach) with its session counts."""
+    mentorship_for(user, pk)
+    return with_session_counts(mentorships_for(user)).get(pk=pk)
+
+
+def action_view(
+    *,
+    doc: str,
+    tag: str,
+    form: type[serializers.Serializer] | None,
+    load: Callable[[User, int], Any],
+    act: Callable[[User, Any, dict[str, Any]], Any],
+    respond: Callable[[User, int, Any], Any],
+    response: type[serializers.Serializer],
+) -> type[APIView]:
+    """One POST endpoint applying one service: `load` the caller's object (404 outside their
+    reach), check the body with `form` (when the action takes one), `act`, then answer with
+    `respond(user, pk, what act returned)` serialised by `response`."""
+
+    class ActionView(APIView):
+        __doc__ = doc
+        error_codes = (409,)  # an illegal transition
+
+        @extend_schema(tags=[tag], request=form, responses=response)
+        def post(self, request: Request, pk: int) -> Response:
+            user = caller(request)
+            obj = load(user, pk)
+            result = act(user, obj, validated(request, form) if form is not None else {})
+            return Response(response(respond(user, pk, result), context={"request": request}).data)
+
+    return ActionView

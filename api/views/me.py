@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.serializers.profiles import PersonalitySerializer, ProfileSerializer
-from api.views.base import caller
+from api.views.base import caller, validated
 from mentorship.errors import NotFound, ValidationFailed
 from mentorship.models import Personality, Role
 from mentorship.selectors.programmes import own_profile
@@ -44,11 +44,8 @@ class ProfileView(APIView):
 
     @extend_schema(tags=["me"], request=ProfileSerializer, responses=ProfileSerializer)
     def patch(self, request: Request) -> Response:
-        form = ProfileSerializer(data=request.data, partial=True)
-        form.is_valid(raise_exception=True)
-        profiles.update_profile(
-            actor=caller(request), **_profile_changes(request, form.validated_data)
-        )
+        data = validated(request, ProfileSerializer, partial=True)
+        profiles.update_profile(actor=caller(request), **_profile_changes(request, data))
         return Response(ProfileSerializer(own_profile(caller(request))).data)
 
 
@@ -69,12 +66,11 @@ class PersonalityView(APIView):
 
     @extend_schema(tags=["me"], request=PersonalitySerializer, responses=PersonalitySerializer)
     def put(self, request: Request) -> Response:
-        form = PersonalitySerializer(data=request.data)
-        form.is_valid(raise_exception=True)
+        data = validated(request, PersonalitySerializer)
         personality = profiles.save_personality(
             actor=caller(request),
-            answers=form.validated_data["answers"],
-            consent=form.validated_data["consent"],
+            answers=data["answers"],
+            consent=data["consent"],
         )
         return Response(PersonalitySerializer(personality).data)
 

@@ -18,7 +18,14 @@ from api.serializers.mentorships import (
     SessionSerializer,
     SessionUpdateSerializer,
 )
-from api.views.base import ListView, caller, choice_param
+from api.views.base import (
+    ListView,
+    action_view,
+    caller,
+    choice_param,
+    mentorship_with_cadence,
+    validated,
+)
 from mentorship.errors import ValidationFailed
 from mentorship.models import Membership, Mentorship, MentorshipStatus, User
 from mentorship.selectors.cadence import with_session_counts
@@ -31,11 +38,6 @@ from mentorship.selectors.mentorships import (
     sessions_for,
 )
 from mentorship.services import mentorships
-
-
-def _with_cadence(user: User, pk: int) -> Mentorship:
-    mentorship_for(user, pk)  # 404 for outsiders
-    return with_session_counts(mentorships_for(user)).get(pk=pk)
 
 
 class MentorshipListView(ListView):
@@ -69,19 +71,16 @@ class MentorshipDetailView(APIView):
 
     @extend_schema(tags=["mentorships"], responses=MentorshipSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(MentorshipSerializer(_with_cadence(caller(request), pk)).data)
+        return Response(MentorshipSerializer(mentorship_with_cadence(caller(request), pk)).data)
 
     @extend_schema(
         tags=["mentorships"], request=MentorshipUpdateSerializer, responses=MentorshipSerializer
     )
     def patch(self, request: Request, pk: int) -> Response:
         mentorship = mentorship_for(caller(request), pk)
-        form = MentorshipUpdateSerializer(data=request.data, partial=True)
-        form.is_valid(raise_exception=True)
-        mentorships.update_mentorship(
-            actor=caller(request), mentorship=mentorship, **form.validated_data
-        )
-        return Response(MentorshipSerializer(_with_cadence(caller(request), pk)).data)
+        data = validated(request, MentorshipUpdateSerializer, partial=True)
+        mentorships.update_mentorship(actor=caller(request), mentorship=mentorship, **data)
+        return Response(MentorshipSerializer(mentorship_with_cadence(caller(request), pk)).data)
 
 
 def mentorship_action(
@@ -90,22 +89,16 @@ def mentorship_action(
     form: type[serializers.Serializer] | None,
     act: Callable[[User, Mentorship, dict[str, Any]], Any],
 ) -> type[APIView]:
-    class MentorshipActionView(APIView):
-        __doc__ = doc
-        error_codes = (409,)
-
-        @extend_schema(tags=["mentorships"], request=form, responses=MentorshipSerializer)
-        def post(self, request: Request, pk: int) -> Response:
-            mentorship = mentorship_for(caller(request), pk)
-            data: dict[str, Any] = {}
-            if form is not None:
-                bound = form(data=request.data)
-                bound.is_valid(raise_exception=True)
-                data = dict(bound.validated_data)
-            act(caller(request), mentorship, data)
-            return Response(MentorshipSerializer(_with_cadence(caller(request), pk)).data)
-
-    return MentorshipActionView
+    """One POST endpoint applying one mentorship service."""
+    return action_view(
+        doc=doc,
+        tag="mentorships",
+        form=form,
+        load=mentorship_for,
+        act=act,
+        respond=lambda user, pk, _: mentorship_with_cadence(user, pk),
+        response=MentorshipSerializer,
+    )
 
 
 PauseView = mentorship_action(
@@ -148,11 +141,8 @@ class SessionListView(ListView):
     )
     def post(self, request: Request, pk: int) -> Response:
         mentorship = mentorship_for(caller(request), pk)
-        form = SessionSerializer(data=request.data, context={"request": request})
-        form.is_valid(raise_exception=True)
-        session = mentorships.log_session(
-            actor=caller(request), mentorship=mentorship, **form.validated_data
-        )
+        data = validated(request, SessionSerializer)
+        session = mentorships.log_session(actor=caller(request), mentorship=mentorship, **data)
         return Response(self.get_serializer(session).data, status=status.HTTP_201_CREATED)
 
 
@@ -168,13 +158,8 @@ class SessionDetailView(APIView):
     )
     def patch(self, request: Request, pk: int) -> Response:
         session = session_for(caller(request), pk)
-        form = SessionUpdateSerializer(
-            data=request.data, partial=True, context={"request": request}
-        )
-        form.is_valid(raise_exception=True)
-        session = mentorships.update_session(
-            actor=caller(request), session=session, **form.validated_data
-        )
+        data = validated(request, SessionUpdateSerializer, partial=True)
+        session = mentorships.update_session(actor=caller(request), session=session, **data)
         return Response(SessionSerializer(session, context={"request": request}).data)
 
     @extend_schema(tags=["mentorships"], responses={204: None})
@@ -224,12 +209,11 @@ class IntroductionListView(ListView):
     )
     def post(self, request: Request, pk: int) -> Response:
         mentorship = mentorship_for(caller(request), pk)
-        form = IntroductionSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
+        data = validated(request, IntroductionSerializer)
         introduction = mentorships.record_introduction(
             actor=caller(request),
             mentorship=mentorship,
-            **_contact(mentorship, form.validated_data),
+            **_contact(mentorship, data),
         )
         return Response(IntroductionSerializer(introduction).data, status=status.HTTP_201_CREATED)
 
@@ -244,9 +228,8 @@ class IntroductionDetailView(APIView):
     )
     def patch(self, request: Request, pk: int) -> Response:
         introduction = introduction_for(caller(request), pk)
-        form = IntroductionUpdateSerializer(data=request.data, partial=True)
-        form.is_valid(raise_exception=True)
+        data = validated(request, IntroductionUpdateSerializer, partial=True)
         introduction = mentorships.update_introduction(
-            actor=caller(request), introduction=introduction, **form.validated_data
+            actor=caller(request), introduction=introduction, **data
         )
         return Response(IntroductionSerializer(introduction).data)

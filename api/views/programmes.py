@@ -21,7 +21,7 @@ from api.serializers.programmes import (
     ProgrammeUpdateSerializer,
     StatsSerializer,
 )
-from api.views.base import ListView, caller, choice_param
+from api.views.base import ListView, caller, choice_param, validated
 from mentorship.selectors.cadence import STATUSES, programme_cadence
 from mentorship.selectors.programmes import programme_for, programmes_for
 from mentorship.selectors.proposals import matching_run_for, matching_runs_for
@@ -50,9 +50,8 @@ class ProgrammeListView(ListView):
         tags=["programmes"], request=ProgrammeCreateSerializer, responses={201: ProgrammeSerializer}
     )
     def post(self, request: Request) -> Response:
-        form = ProgrammeCreateSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        programme = programmes.create_programme(actor=caller(request), **form.validated_data)
+        data = validated(request, ProgrammeCreateSerializer)
+        programme = programmes.create_programme(actor=caller(request), **data)
         return Response(self.get_serializer(programme).data, status=status.HTTP_201_CREATED)
 
 
@@ -69,11 +68,8 @@ class ProgrammeDetailView(APIView):
     )
     def patch(self, request: Request, slug: str) -> Response:
         programme = programme_for(caller(request), slug)
-        form = ProgrammeUpdateSerializer(data=request.data, partial=True)
-        form.is_valid(raise_exception=True)
-        programme = programmes.update_programme(
-            actor=caller(request), programme=programme, **form.validated_data
-        )
+        data = validated(request, ProgrammeUpdateSerializer, partial=True)
+        programme = programmes.update_programme(actor=caller(request), programme=programme, **data)
         return Response(ProgrammeSerializer(programme, context={"request": request}).data)
 
 
@@ -187,10 +183,9 @@ class MatchingRunListView(ListView):
     )
     def post(self, request: Request, slug: str) -> Response:
         programme = programme_for(caller(request), slug)
-        form = MatchingRunCreateSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
+        data = validated(request, MatchingRunCreateSerializer)
         run = matching_runs.draft_matching_run(
-            actor=caller(request), programme=programme, mode=form.validated_data["mode"]
+            actor=caller(request), programme=programme, mode=data["mode"]
         )
         return Response(MatchingRunSerializer(run).data, status=status.HTTP_201_CREATED)
 

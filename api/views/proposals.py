@@ -18,10 +18,15 @@ from api.serializers.matching import (
     RequestProposalSerializer,
 )
 from api.serializers.mentorships import MentorshipSerializer
-from api.views.base import ListView, caller, choice_param
+from api.views.base import (
+    ListView,
+    action_view,
+    caller,
+    choice_param,
+    mentorship_with_cadence,
+    validated,
+)
 from mentorship.models import ProposalStatus, User
-from mentorship.selectors.cadence import with_session_counts
-from mentorship.selectors.mentorships import mentorships_for
 from mentorship.selectors.programmes import programme_for
 from mentorship.selectors.proposals import (
     match_request_for,
@@ -55,9 +60,8 @@ class MatchRequestListView(ListView):
         responses={201: MatchRequestSerializer},
     )
     def post(self, request: Request) -> Response:
-        form = MatchRequestCreateSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        programme = programme_for(caller(request), form.validated_data["programme"])
+        data = validated(request, MatchRequestCreateSerializer)
+        programme = programme_for(caller(request), data["programme"])
         match_request = proposals.create_match_request(actor=caller(request), programme=programme)
         fresh = self.get_queryset().get(pk=match_request.pk)
         return Response(MatchRequestSerializer(fresh).data, status=status.HTTP_201_CREATED)
@@ -108,32 +112,22 @@ def proposal_action(
     act: Callable[[User, Any, dict[str, Any]], Any],
     returns_mentorship: bool = False,
 ) -> type[APIView]:
-    """One POST endpoint applying one proposal service."""
+    """One POST endpoint applying one proposal service; accepting answers with the mentorship."""
 
-    response = MentorshipSerializer if returns_mentorship else ProposalSerializer
+    def respond(user: User, pk: int, result: Any) -> Any:
+        if returns_mentorship:
+            return mentorship_with_cadence(user, result.pk)
+        return proposal_for(user, pk)
 
-    class ProposalActionView(APIView):
-        __doc__ = doc
-        error_codes = (409,)
-
-        @extend_schema(tags=["matching"], request=form, responses=response)
-        def post(self, request: Request, pk: int) -> Response:
-            proposal = proposal_for(caller(request), pk)
-            data: dict[str, Any] = {}
-            if form is not None:
-                bound = form(data=request.data)
-                bound.is_valid(raise_exception=True)
-                data = dict(bound.validated_data)
-            result = act(caller(request), proposal, data)
-            if returns_mentorship:
-                return Response(
-                    MentorshipSerializer(
-                        with_session_counts(mentorships_for(caller(request))).get(pk=result.pk)
-                    ).data
-                )
-            return Response(ProposalSerializer(proposal_for(caller(request), pk)).data)
-
-    return ProposalActionView
+    return action_view(
+        doc=doc,
+        tag="matching",
+        form=form,
+        load=proposal_for,
+        act=act,
+        respond=respond,
+        response=MentorshipSerializer if returns_mentorship else ProposalSerializer,
+    )
 
 
 RequestView = proposal_action(

@@ -59,6 +59,14 @@ def record(
     return event
 
 
+def set_status(obj: Any, *, to: str, actor: Any, action: str, **data: Any) -> None:
+    """Move `obj` to status `to`, save it and append the audit event of that transition."""
+    before = obj.status
+    obj.status = to
+    obj.save()
+    record(actor=actor, obj=obj, action=action, from_state=before, to_state=to, **data)
+
+
 def audit_event(
     *,
     actor: Any,

@@ -19,7 +19,7 @@ from mentorship.models import (
     Role,
     User,
 )
-from mentorship.services._common import audit_event, record, require_status
+from mentorship.services._common import audit_event, require_status, set_status
 from mentorship.services.proposals import has_free_seat, has_mentor, send_request
 
 
@@ -124,31 +124,25 @@ def publish_matching_run(*, actor: User, run: MatchingRun) -> MatchingRun:
             or not has_free_seat(proposal.mentor_id)
             or _is_waiting(proposal)
         ):
-            proposal.status = ProposalStatus.WITHDRAWN
-            proposal.save()
-            record(
+            set_status(
+                proposal,
+                to=ProposalStatus.WITHDRAWN,
                 actor=actor,
-                obj=proposal,
                 action="withdraw",
-                from_state=ProposalStatus.DRAFT,
-                to_state=proposal.status,
                 because="overtaken before publication",
             )
             withdrawn += 1
         else:
             send_request(proposal, actor=actor, message="", now=now)
             sent += 1
-    run.status = MatchingRunStatus.PUBLISHED
     run.published_by = actor
     run.published_at = now
     run.summary = {**run.summary, "sent": sent, "withdrawn_at_publication": withdrawn}
-    run.save()
-    record(
+    set_status(
+        run,
+        to=MatchingRunStatus.PUBLISHED,
         actor=actor,
-        obj=run,
         action="publish",
-        from_state=MatchingRunStatus.DRAFT,
-        to_state=run.status,
         sent=sent,
         withdrawn=withdrawn,
     )
@@ -173,13 +167,5 @@ def discard_matching_run(*, actor: User, run: MatchingRun) -> MatchingRun:
         )
         for p in drafts
     )
-    run.status = MatchingRunStatus.DISCARDED
-    run.save()
-    record(
-        actor=actor,
-        obj=run,
-        action="discard",
-        from_state=MatchingRunStatus.DRAFT,
-        to_state=run.status,
-    )
+    set_status(run, to=MatchingRunStatus.DISCARDED, actor=actor, action="discard")
     return run

@@ -15,19 +15,18 @@ from mentorship.models import Exclusion, Membership, Profile, Programme, Role, U
 from mentorship.services._common import as_validation_failed, clean_text, record, validated_save
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in workshops
-SETTINGS_FIELDS = frozenset(
-    {
-        "name",
-        "description",
-        "is_open",
-        "default_cadence_days",
-        "response_deadline_days",
-        "max_mentor_capacity",
-        "proposals_per_request",
-        "matching_weights",
-        "extra_topics",
-    }
+# The settings a coordinator edits, in the order clients show them.
+SETTINGS = (
+    "description",
+    "is_open",
+    "default_cadence_days",
+    "response_deadline_days",
+    "max_mentor_capacity",
+    "proposals_per_request",
+    "matching_weights",
+    "extra_topics",
 )
+SETTINGS_FIELDS = frozenset({"name", *SETTINGS})
 SELF_SERVICE_ROLES = (Role.MENTEE, Role.MENTOR)
 
 

@@ -4,7 +4,6 @@ expired | withdrawn, or dismissed."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Min, QuerySet
@@ -37,6 +36,7 @@ from mentorship.services._common import (
     clean_text,
     record,
     require_status,
+    set_status,
     validated_save,
 )
 
@@ -74,15 +74,6 @@ def _locked(proposal: Proposal) -> Proposal:
         .select_related("programme")
         .get(pk=proposal.pk)
     )
-
-
-def _set_status(
-    proposal: Proposal, *, to: str, actor: User | None, action: str, **data: Any
-) -> None:
-    before = proposal.status
-    proposal.status = to
-    proposal.save()
-    record(actor=actor, obj=proposal, action=action, from_state=before, to_state=to, **data)
 
 
 def create_match_request(*, actor: User, programme: Programme) -> MatchRequest:
@@ -172,7 +163,7 @@ def dismiss_proposal(*, actor: User, proposal: Proposal) -> Proposal:
     _require_mentee_of(actor, proposal)
     proposal = _locked(proposal)
     require_status(proposal, [ProposalStatus.SUGGESTED], action="dismiss")
-    _set_status(proposal, to=ProposalStatus.DISMISSED, actor=actor, action="dismiss")
+    set_status(proposal, to=ProposalStatus.DISMISSED, actor=actor, action="dismiss")
     return proposal
 
 
@@ -182,7 +173,7 @@ def withdraw_proposal(*, actor: User, proposal: Proposal) -> Proposal:
     _require_mentee_of(actor, proposal)
     proposal = _locked(proposal)
     require_status(proposal, OPEN_PROPOSAL_STATUSES, action="withdraw")
-    _set_status(proposal, to=ProposalStatus.WITHDRAWN, actor=actor, action="withdraw")
+    set_status(proposal, to=ProposalStatus.WITHDRAWN, actor=actor, action="withdraw")
     return proposal
 
 
@@ -211,7 +202,7 @@ def accept_proposal(
         raise InvalidTransition("This mentee already has a mentor in this programme.")
     now = timezone.now()
     proposal.responded_at = now
-    _set_status(proposal, to=ProposalStatus.ACCEPTED, actor=actor, action="accept")
+    set_status(proposal, to=ProposalStatus.ACCEPTED, actor=actor, action="accept")
     programme = proposal.programme
     mentorship = Mentorship(
         programme=programme,
@@ -241,7 +232,7 @@ def _withdraw_others(accepted: Proposal) -> None:
         .exclude(pk=accepted.pk)
     )
     for other in others:
-        _set_status(
+        set_status(
             other,
             to=ProposalStatus.WITHDRAWN,
             actor=None,
@@ -266,7 +257,7 @@ def decline_proposal(*, actor: User, proposal: Proposal, reason: str) -> Proposa
     require_status(proposal, [ProposalStatus.REQUESTED], action="decline")
     proposal.decline_reason = reason
     proposal.responded_at = timezone.now()
-    _set_status(proposal, to=ProposalStatus.DECLINED, actor=actor, action="decline")
+    set_status(proposal, to=ProposalStatus.DECLINED, actor=actor, action="decline")
     notifications.notify("proposal_declined", proposal)
     return proposal
 
@@ -312,7 +303,7 @@ def expire_proposal(*, proposal: Proposal, now: dt.datetime | None = None) -> Pr
         ):
             return None
         proposal.responded_at = now
-        _set_status(proposal, to=ProposalStatus.EXPIRED, actor=None, action="expire")
+        set_status(proposal, to=ProposalStatus.EXPIRED, actor=None, action="expire")
         notifications.notify("proposal_expired", proposal)
         successor = _next_choice(proposal)
         if successor is not None:
