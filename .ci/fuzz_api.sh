@@ -27,6 +27,11 @@ mkdir -p "$VAR_DIR" "$FUZZ_AUTH_DIR" "$FUZZ_REPORT_DIR"
 server_pid=""
 status=1
 finish() {
+  # The JUnit reports feed the CI summary line (one test case per operation and phase).
+  if [[ -n ${CI_REPORTS:-} && -d $FUZZ_REPORT_DIR ]]; then
+    mkdir -p "$CI_REPORTS/fuzzing"
+    find "$FUZZ_REPORT_DIR" -name 'junit-*.xml' -exec cp {} "$CI_REPORTS/fuzzing/" \;
+  fi
   if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
     kill -TERM "$server_pid"
     wait "$server_pid" 2>/dev/null || true

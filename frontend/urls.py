@@ -1,16 +1,16 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path
+"""The pages' URLconf: one module of views per area, each listing its own URL patterns."""
 
-from frontend import views
-from mentorship.auth_forms import LimitedAuthenticationForm
+from django.urls import re_path
+
+from frontend.views import account, coordinator, mentee, mentor, pairs
+from frontend.views.errors import not_found
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("signup/", views.signup, name="signup"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(authentication_form=LimitedAuthenticationForm),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    *account.urlpatterns,
+    *mentee.urlpatterns,
+    *mentor.urlpatterns,
+    *pairs.urlpatterns,
+    *coordinator.urlpatterns,
+    # Anything else is the site's own 404 page (also with DEBUG on).
+    re_path(r"", not_found),
 ]

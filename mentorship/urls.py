@@ -11,3 +11,8 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("", include("frontend.urls")),
 ]
+
+# The site's own error pages (with DEBUG off; frontend.middleware covers the pages with it on).
+handler403 = "frontend.views.errors.handler403"
+handler404 = "frontend.views.errors.handler404"
+handler500 = "frontend.views.errors.handler500"

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from api import fields
 from api.serializers.common import MAX_TEXT, PositionSerializer
 from mentorship.models import BIG_FIVE, Profile, Role
-from mentorship.services.profiles import MAX_POSITIONS
+from mentorship.services.profiles import MAX_POSITIONS, profile_topics
 from mentorship.taxonomy import MeetingFormat
 
 StringList = lambda max_length, max_items: fields.UniqueListField(  # noqa: E731
@@ -66,12 +66,7 @@ class ProfileSerializer(serializers.Serializer):
         data = super().to_representation(profile)
         roles = set(data["roles"])
         is_mentor = Role.MENTOR in roles
-        # `topics` is the engine's word: what a mentee wants, or what a mentor-only member offers.
-        data["topics"] = list(
-            profile.topics_offered
-            if is_mentor and Role.MENTEE not in roles
-            else profile.topics_wanted
-        )
+        data["topics"] = profile_topics(profile, roles)
         personality = getattr(profile, "personality", None) if profile.pk else None
         data["personality"] = personality.big_five() if personality else None
         if not is_mentor:

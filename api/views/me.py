@@ -10,26 +10,19 @@ from rest_framework.views import APIView
 
 from api.serializers.profiles import PersonalitySerializer, ProfileSerializer
 from api.views.base import caller, validated
-from mentorship.errors import NotFound, ValidationFailed
-from mentorship.models import Personality, Role
+from mentorship.errors import NotFound
+from mentorship.models import Personality
 from mentorship.selectors.programmes import own_profile
 from mentorship.services import profiles
 
 
-def _profile_changes(request: Request, data: dict[str, Any]) -> dict[str, Any]:
+def _profile_changes(data: dict[str, Any]) -> dict[str, Any]:
     """Map the API's field names onto the profile service's."""
     changes = dict(data)
     changes.update(changes.pop("user", {}))  # first_name, last_name
     for field in ("capacity", "accepting_mentees"):
         if changes.get(field, 0) is None:
             del changes[field]
-    if "topics" in changes:
-        topics = changes.pop("topics")
-        roles = set(caller(request).memberships.values_list("role", flat=True))
-        if Role.MENTEE in roles and Role.MENTOR in roles:
-            message = "You are both mentee and mentor: send topics_wanted or topics_offered."
-            raise ValidationFailed(message, fields={"topics": [message]})
-        changes["topics_offered" if Role.MENTOR in roles else "topics_wanted"] = topics
     return changes
 
 
@@ -45,7 +38,7 @@ class ProfileView(APIView):
     @extend_schema(tags=["me"], request=ProfileSerializer, responses=ProfileSerializer)
     def patch(self, request: Request) -> Response:
         data = validated(request, ProfileSerializer, partial=True)
-        profiles.update_profile(actor=caller(request), **_profile_changes(request, data))
+        profiles.update_profile(actor=caller(request), **_profile_changes(data))
         return Response(ProfileSerializer(own_profile(caller(request))).data)
 
 

@@ -26,8 +26,7 @@ from api.views.base import (
     mentorship_with_cadence,
     validated,
 )
-from mentorship.errors import ValidationFailed
-from mentorship.models import Membership, Mentorship, MentorshipStatus, User
+from mentorship.models import Mentorship, MentorshipStatus, User
 from mentorship.selectors.cadence import with_session_counts
 from mentorship.selectors.mentorships import (
     introduction_for,
@@ -168,23 +167,11 @@ class SessionDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def _contact(mentorship: Mentorship, data: dict[str, Any]) -> dict[str, Any]:
-    """Resolve `contact_member` (a user id) to a member of the mentorship's programme."""
+def _introduction_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The body's `contact_member` (a user id) under the service's name for it."""
     data = dict(data)
     if "contact_member_id" in data:
-        member_id = data.pop("contact_member_id")
-        member = None
-        if member_id is not None:
-            membership = (
-                Membership.objects.filter(programme=mentorship.programme, user_id=member_id)
-                .select_related("user")
-                .first()
-            )
-            if membership is None:
-                message = "Not a member of this programme."
-                raise ValidationFailed(message, fields={"contact_member": [message]})
-            member = membership.user
-        data["contact_member"] = member
+        data["contact_member"] = data.pop("contact_member_id")
     return data
 
 
@@ -213,7 +200,7 @@ class IntroductionListView(ListView):
         introduction = mentorships.record_introduction(
             actor=caller(request),
             mentorship=mentorship,
-            **_contact(mentorship, data),
+            **_introduction_fields(data),
         )
         return Response(IntroductionSerializer(introduction).data, status=status.HTTP_201_CREATED)
 

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -23,6 +21,7 @@ from api.serializers.programmes import (
 )
 from api.views.base import ListView, caller, choice_param, validated
 from mentorship.selectors.cadence import STATUSES, programme_cadence
+from mentorship.selectors.exports import cadence_export, csv_lines
 from mentorship.selectors.programmes import programme_for, programmes_for
 from mentorship.selectors.proposals import matching_run_for, matching_runs_for
 from mentorship.selectors.stats import programme_stats
@@ -113,43 +112,14 @@ class CadenceExportView(APIView):
             )
         },
     )
-    def get(self, request: Request, slug: str) -> HttpResponse:
-        programme, rows, _ = _cadence(request, slug)
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(
-            [
-                "mentorship",
-                "mentor",
-                "mentee",
-                "started_on",
-                "expected_interval_days",
-                "sessions",
-                "last_session",
-                "days_since",
-                "next_due",
-                "status",
-            ]
+    def get(self, request: Request, slug: str) -> StreamingHttpResponse:
+        export = cadence_export(
+            actor=caller(request), slug=slug, status=choice_param(request, "status", STATUSES)
         )
-        for row in rows:
-            m, c = row.mentorship, row.cadence
-            writer.writerow(
-                [
-                    m.pk,
-                    m.mentor.display_name,
-                    m.mentee.display_name,
-                    m.started_on,
-                    m.cadence_days,
-                    c.sessions_held,
-                    c.last_session or "",
-                    c.days_since,
-                    c.next_due,
-                    c.status,
-                ]
-            )
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-        filename = f"{programme.slug}-cadence-{timezone.localdate().isoformat()}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response = StreamingHttpResponse(
+            csv_lines(export.rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
         return response
 
 

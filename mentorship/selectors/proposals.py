@@ -67,3 +67,26 @@ def matching_run_for(user: User, slug: str, pk: int) -> MatchingRun:
     if run is None:
         raise NotFound("No such matching run.")
     return run
+
+
+def latest_match_request(user: User, programme: Programme) -> MatchRequest | None:
+    """The mentee's most recent match request in the programme."""
+    return (
+        MatchRequest.objects.filter(mentee=user, programme=programme)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def shortlist(user: User, match_request: MatchRequest | None) -> list[Proposal]:
+    """The suggestions of one match request, best first: each mentor once, in rank order,
+    with what the mentee did about each (suggested, requested, dismissed, …)."""
+    if match_request is None or match_request.mentee_id != user.pk:
+        return []
+    return list(
+        proposals_for(user)
+        .filter(match_request=match_request)
+        .select_related("mentor__profile")
+        .prefetch_related("mentor__profile__positions")
+        .order_by("rank", "id")
+    )

@@ -15,6 +15,7 @@ from mentorship.models import (
     SEAT_HOLDING_STATUSES,
     Introduction,
     IntroductionOutcome,
+    Membership,
     Mentorship,
     MentorshipStatus,
     Session,
@@ -268,7 +269,8 @@ def _require_introducer_side(actor: User, mentorship: Mentorship) -> None:
 
 @transaction.atomic
 def record_introduction(*, actor: User, mentorship: Mentorship, **fields: Any) -> Introduction:
-    """The mentor (or a coordinator) connects the mentee with someone from their network."""
+    """The mentor (or a coordinator) connects the mentee with someone from their network:
+    a named contact, or a member of the programme (`contact_member`, a user or a user id)."""
     unknown = set(fields) - set(CONTACT_FIELDS)
     if unknown:
         raise ValidationFailed(
@@ -294,15 +296,32 @@ def record_introduction(*, actor: User, mentorship: Mentorship, **fields: Any) -
     return introduction
 
 
+def _contact_member(mentorship: Mentorship, value: User | int | None) -> User | None:
+    """The contact as a member of the mentorship's programme (given as a user or a user id);
+    anyone else, and the mentee themself, is refused."""
+    if value is None:
+        return None
+    user_id = value.pk if isinstance(value, User) else value
+    if user_id == mentorship.mentee_id:
+        raise ValidationFailed(
+            "The mentee cannot be introduced to themself.",
+            fields={"contact_member": ["That is the mentee."]},
+        )
+    membership = (
+        Membership.objects.filter(programme_id=mentorship.programme_id, user_id=user_id)
+        .select_related("user")
+        .first()
+    )
+    if membership is None:
+        message = "Not a member of this programme."
+        raise ValidationFailed(message, fields={"contact_member": [message]})
+    return membership.user
+
+
 def _apply_introduction(introduction: Introduction, fields: dict[str, Any]) -> None:
     for name, value in fields.items():
         if name == "contact_member":
-            if value is not None and value.pk == introduction.mentorship.mentee_id:
-                raise ValidationFailed(
-                    "The mentee cannot be introduced to themself.",
-                    fields={"contact_member": ["That is the mentee."]},
-                )
-            introduction.contact_member = value
+            introduction.contact_member = _contact_member(introduction.mentorship, value)
         elif isinstance(value, str):
             setattr(introduction, name, clean_text(value))
         else:

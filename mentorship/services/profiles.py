@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -53,6 +53,33 @@ def max_capacity_for(user: User) -> int:
     return strictest if strictest is not None else DEFAULT_MAX_CAPACITY
 
 
+def topics_field(roles: Collection[str]) -> str:
+    """Which profile field the engine's one word `topics` means for a member with `roles`:
+    what a mentee wants, or what a mentor-only member offers."""
+    mentor_only = Role.MENTOR in roles and Role.MENTEE not in roles
+    return "topics_offered" if mentor_only else "topics_wanted"
+
+
+def roles_of(user: User) -> frozenset[str]:
+    return frozenset(Membership.objects.filter(user=user).values_list("role", flat=True))
+
+
+def profile_topics(profile: Profile, roles: Collection[str]) -> list[str]:
+    return list(getattr(profile, topics_field(roles)))
+
+
+def _resolve_topics(actor: User, changes: dict[str, Any]) -> None:
+    """`topics` names the field of the member's role; someone both mentee and mentor must say
+    which of the two they mean."""
+    if "topics" not in changes:
+        return
+    roles = roles_of(actor)
+    if Role.MENTEE in roles and Role.MENTOR in roles:
+        message = "You are both mentee and mentor: send topics_wanted or topics_offered."
+        raise ValidationFailed(message, fields={"topics": [message]})
+    changes[topics_field(roles)] = changes.pop("topics")
+
+
 def _clean_list(value: Any) -> Any:
     if isinstance(value, list):
         return [item.strip() if isinstance(item, str) else item for item in value]
@@ -64,7 +91,9 @@ def update_profile(
     *, actor: User, positions: Sequence[Mapping[str, Any]] | None = None, **changes: Any
 ) -> Profile:
     """Change one's own profile (and, given `positions`, replace the career history) in one
-    transaction. Unknown or protected fields are refused."""
+    transaction. Unknown or protected fields are refused. `topics` means `topics_wanted` or
+    `topics_offered` by the member's role (see `topics_field`)."""
+    _resolve_topics(actor, changes)
     if positions is not None:
         set_positions(actor=actor, positions=positions)
     unknown = set(changes) - PROFILE_FIELDS - USER_FIELDS

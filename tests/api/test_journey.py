@@ -236,7 +236,7 @@ def test_signup_match_request_accept_sessions_introduction_and_cadence(
     export = coordinator.get("/api/v1/programmes/pmo/cadence/export/")
     assert export.status_code == 200
     assert export["Content-Type"].startswith("text/csv")
-    assert "on_track" in export.content.decode()
+    assert "on_track" in b"".join(export.streaming_content).decode()  # type: ignore[attr-defined]
 
     # Logging out invalidates the token.
     ok(mentee.post("/api/v1/auth/logout/", format="json"), 204)

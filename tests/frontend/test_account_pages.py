@@ -16,7 +16,7 @@ def test_a_visitor_sees_what_the_platform_does_and_how_to_join(client: Client, d
     response = client.get("/")
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Mentorship that explains itself" in page
+    assert "Find the mentor who has walked your path" in page
     assert "/signup/" in page
     assert "/login/" in page
 
@@ -60,47 +60,83 @@ def test_a_wrong_join_code_is_a_form_error_and_creates_nobody(client: Client, db
     assert not User.objects.filter(username="ab").exists()
 
 
-def test_a_mentee_sees_suggestions_with_their_reasons(
-    client: Client, programme: Programme, mentee: User
+def test_a_mentor_sees_how_many_requests_wait_for_them(
+    client: Client, programme: Programme, mentor: User, peer_mentee: User
 ) -> None:
     factories.ProposalFactory.create(
-        programme=programme,
-        mentee=mentee,
-        reasons=["You both work in healthcare", "Available in your time zone"],
+        programme=programme, mentor=mentor, mentee=peer_mentee, status=ProposalStatus.REQUESTED
     )
-    client.force_login(mentee)
-    page = client.get("/").content.decode()
-    assert "Suggested mentors" in page
-    assert "You both work in healthcare" in page
-
-
-def test_a_mentor_sees_requests_waiting_and_their_mentees(
-    client: Client, programme: Programme, mentor: User, mentee: User, peer_mentee: User
-) -> None:
-    factories.ProposalFactory.create(
-        programme=programme,
-        mentor=mentor,
-        mentee=peer_mentee,
-        status=ProposalStatus.REQUESTED,
-        message="Could you help me with PMO governance?",
-    )
-    factories.MentorshipFactory.create(programme=programme, mentor=mentor, mentee=mentee)
     client.force_login(mentor)
     page = client.get("/").content.decode()
-    assert "Could you help me with PMO governance?" in page
-    assert mentee.display_name in page
+    assert "1 mentee asked you to mentor them" in page
 
 
 def test_a_coordinator_sees_the_cadence_of_their_programme_only(
     client: Client, programme: Programme, coordinator: User, other_programme: Programme
 ) -> None:
     factories.MentorshipFactory.create(programme=programme)
-    hidden = factories.MentorshipFactory.create(programme=other_programme)
+    factories.MentorshipFactory.create(programme=other_programme)
     client.force_login(coordinator)
     page = client.get("/").content.decode()
-    assert "PMO Network: session cadence" in page
-    assert "never met" in page
-    assert hidden.mentee.display_name not in page
+    assert "PMO Network" in page
+    assert "Alumni Scheme" not in page
+    assert "<b>1</b> never met" in page
+
+
+def test_a_new_member_is_told_the_next_step(client: Client, mentee: User) -> None:
+    client.force_login(mentee)
+    page = client.get("/").content.decode()
+    assert "Your next steps" in page
+    assert "Complete your profile" in page
+    assert "Find a mentor" in page
+
+
+def test_a_signed_in_member_joins_another_programme_instead_of_signing_up_again(
+    client: Client, mentee: User, other_programme: Programme
+) -> None:
+    client.force_login(mentee)
+    assert client.get("/signup/")["Location"] == "/join/"
+    response = client.post("/join/", {"join_code": other_programme.join_code, "role": "mentor"})
+    assert response.status_code == 302
+    assert Membership.objects.filter(
+        user=mentee, programme=other_programme, role=Role.MENTOR
+    ).exists()
+    assert User.objects.count() == 1
+
+
+def test_unknown_pages_get_the_sites_own_404_also_in_debug(
+    client: Client, db: None, settings
+) -> None:
+    settings.DEBUG = True
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "We could not find that page" in page
+    assert "URLconf" not in page  # not Django's technical page listing every URL
+
+
+def test_a_page_that_fails_gets_the_friendly_500_and_the_error_is_logged(
+    client: Client, mentee: User, monkeypatch, caplog
+) -> None:
+    from frontend.views import account
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(account, "dashboard_for", broken)
+    client.raise_request_exception = False
+    client.force_login(mentee)
+    response = client.get("/")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
+    assert "boom" not in response.content.decode()
+    assert "boom" in caplog.text
+
+
+def test_pages_of_a_signed_in_person_are_never_cached(client: Client, mentee: User) -> None:
+    assert "no-store" not in client.get("/").get("Cache-Control", "")
+    client.force_login(mentee)
+    assert "no-store" in client.get("/")["Cache-Control"]
 
 
 def test_the_sign_in_page_counts_attempts_like_the_api(client: Client, db: None, settings) -> None:

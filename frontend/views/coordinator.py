@@ -1,0 +1,18 @@
+"""The coordinator pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+
+
+def placeholder(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    """placeholder: replaced by the area's real views."""
+    return HttpResponse("placeholder")
+
+
+urlpatterns = [
+    path("programmes/<slug:slug>/", placeholder, name="programme-dashboard"),
+]

@@ -1,0 +1,19 @@
+"""The mentor pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+
+
+def placeholder(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    """placeholder: replaced by the area's real views."""
+    return HttpResponse("placeholder")
+
+
+urlpatterns = [
+    path("mentor/profile/", placeholder, name="mentor-profile"),
+    path("inbox/", placeholder, name="inbox"),
+]

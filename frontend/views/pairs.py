@@ -1,0 +1,19 @@
+"""The pairs pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+
+
+def placeholder(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    """placeholder: replaced by the area's real views."""
+    return HttpResponse("placeholder")
+
+
+urlpatterns = [
+    path("mentorships/", placeholder, name="mentorships"),
+    path("mentorships/<int:pk>/", placeholder, name="mentorship"),
+]
