@@ -99,7 +99,10 @@ def wizard(user: User, key: str) -> dict[str, Any]:
     places = places_of(user)
     done = profile_progress(user, wants_topics=places.is_mentee)
     index = [s.key for s in STEPS].index(key)
-    after = reverse("find-mentor") if places.is_mentee else reverse("home")
+    # After the last step: a mentee finds a mentor, a mentor says what they offer.
+    after = reverse(
+        "find-mentor" if places.is_mentee else "mentor-profile" if places.is_mentor else "home"
+    )
     return {
         "steps": [(s, reverse(s.url_name), done[s.key]) for s in STEPS],
         "step": STEPS[index],

@@ -369,6 +369,18 @@ def test_without_consent_nothing_is_stored_and_the_answers_stay_ticked(
     assert not Personality.objects.exists()
 
 
+def test_a_mentor_goes_on_to_what_they_offer_after_the_questionnaire(
+    client: Client, mentor: User
+) -> None:
+    client.force_login(mentor)
+
+    response = client.post("/profile/questionnaire/", answers(ANSWERS, consent="on"))
+
+    assert response.status_code == 302
+    assert response["Location"] == "/mentor/profile/"
+    assert Personality.objects.filter(profile__user=mentor).exists()
+
+
 def test_a_missing_answer_is_shown_on_its_statement(signed_in: Client) -> None:
     response = signed_in.post("/profile/questionnaire/", answers(ANSWERS[:9], consent="on"))
 
