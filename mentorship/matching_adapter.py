@@ -40,6 +40,23 @@ BLOCKING_PROPOSAL_STATUSES = (
 INDEX_CACHE_SECONDS = 60 * 60
 # The engine's component names, for the interfaces (which never import `matching` directly).
 COMPONENTS: tuple[str, ...] = matching.COMPONENTS
+# What each component is called where people read it (pages, API clients). `responsiveness`
+# and `network_reach` are the optional components of issues 9 and 10.
+COMPONENT_LABELS: Mapping[str, str] = {
+    "topic_fit": "Topics",
+    "career_relevance": "Career relevance",
+    "career_variety": "Career variety",
+    "seniority": "Seniority gap",
+    "personality": "Personality",
+    "logistics": "Time zone, language and format",
+    "responsiveness": "Responsiveness",
+    "network_reach": "Network reach",
+}
+
+
+def component_label(name: str) -> str:
+    """`career_relevance` -> `Career relevance`; a component added later reads sensibly too."""
+    return COMPONENT_LABELS.get(name) or name.replace("_", " ").capitalize()
 
 
 def person_id(user_id: int) -> str:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from mentorship.access import Viewer
 from mentorship.errors import NotFound
@@ -89,4 +89,16 @@ def shortlist(user: User, match_request: MatchRequest | None) -> list[Proposal]:
         .select_related("mentor__profile")
         .prefetch_related("mentor__profile__positions")
         .order_by("rank", "id")
+    )
+
+
+def sent_requests(user: User) -> QuerySet[Proposal]:
+    """Every request sent to a mentor on the user's behalf as mentee, newest first: the ones
+    they sent from a shortlist and those a published cohort run sent for them. Each row carries
+    `mentorship_pk`, the mentorship an accepted request started."""
+    return (
+        proposals_for(user)
+        .filter(mentee=user, requested_at__isnull=False)
+        .annotate(mentorship_pk=F("mentorship__id"))
+        .order_by("-requested_at", "-id")
     )

@@ -161,12 +161,17 @@ def parse_month(value: Any, field: str) -> dt.date | None:
 
 @transaction.atomic
 def set_positions(*, actor: User, positions: Sequence[Mapping[str, Any]]) -> list[Position]:
-    """Replace one's whole career history (the order given does not matter: newest first)."""
+    """Replace one's whole career history (the order given does not matter: newest first).
+
+    An entry may carry the `id` of one of the actor's current positions: that position is
+    changed in place and keeps its id (so a page's links to it stay valid); any other id is
+    ignored and the entry is a new position."""
     if len(positions) > MAX_POSITIONS:
         raise ValidationFailed(
             f"At most {MAX_POSITIONS} positions.", fields={"positions": ["Too many."]}
         )
     profile, _ = Profile.objects.select_for_update().get_or_create(user=actor)
+    current = set(profile.positions.values_list("pk", flat=True))
     built: list[Position] = []
     errors: dict[str, list[str]] = {}
     for index, data in enumerate(positions):
@@ -178,6 +183,7 @@ def set_positions(*, actor: User, positions: Sequence[Mapping[str, Any]]) -> lis
             if start is None:
                 raise ValidationFailed("start is required.", fields={"start": ["Required."]})
             position = Position(
+                pk=_own_position_id(data.get("id"), current),
                 profile=profile,
                 title=clean_text(data.get("title")),
                 organisation=clean_text(data.get("organisation")),
@@ -186,6 +192,7 @@ def set_positions(*, actor: User, positions: Sequence[Mapping[str, Any]]) -> lis
                 end=parse_month(data.get("end"), "end"),
                 summary=clean_text(data.get("summary")),
             )
+            position._state.adding = position.pk is None  # a kept id is not a duplicate
             try:
                 position.full_clean(exclude=["profile"])
             except ValidationError as error:
@@ -200,11 +207,21 @@ def set_positions(*, actor: User, positions: Sequence[Mapping[str, Any]]) -> lis
         built.append(position)
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
-    profile.positions.all().delete()
-    Position.objects.bulk_create(built)
+    kept = [p for p in built if p.pk is not None]
+    profile.positions.exclude(pk__in=[p.pk for p in kept]).delete()
+    Position.objects.bulk_update(kept, fields=list(POSITION_FIELDS))
+    Position.objects.bulk_create([p for p in built if p.pk is None])
     profile.save(update_fields=["updated_at"])
     record(actor=actor, obj=profile, action="set_positions", count=len(built))
     return list(profile.positions.all())
+
+
+def _own_position_id(value: Any, current: set[int]) -> int | None:
+    """The id of one of the actor's positions, each used once; None means a new position."""
+    if isinstance(value, int) and not isinstance(value, bool) and value in current:
+        current.discard(value)
+        return value
+    return None
 
 
 @transaction.atomic

@@ -59,6 +59,13 @@ def has_mentor(mentee_id: int, programme_id: int) -> bool:
     ).exists()
 
 
+def pending_requests(mentee_id: int, programme_id: int) -> int:
+    """Requests the mentee is waiting on in the programme (at most MAX_PENDING_REQUESTS)."""
+    return Proposal.objects.filter(
+        mentee_id=mentee_id, programme_id=programme_id, status=ProposalStatus.REQUESTED
+    ).count()
+
+
 def seats_taken(mentor_id: int) -> int:
     return Mentorship.objects.filter(mentor_id=mentor_id, status__in=SEAT_HOLDING_STATUSES).count()
 
@@ -137,9 +144,7 @@ def request_proposal(*, actor: User, proposal: Proposal, message: str = "") -> P
     require_status(proposal, [ProposalStatus.SUGGESTED], action="request")
     if has_mentor(actor.pk, proposal.programme_id):
         raise InvalidTransition("You already have a mentor in this programme.")
-    pending = Proposal.objects.filter(
-        mentee=actor, programme_id=proposal.programme_id, status=ProposalStatus.REQUESTED
-    ).count()
+    pending = pending_requests(actor.pk, proposal.programme_id)
     if pending >= MAX_PENDING_REQUESTS:
         raise Conflict(
             f"You are already waiting on {pending} mentors; withdraw a request or wait for answers."

@@ -226,6 +226,40 @@ def test_set_positions_refuses_a_bad_entry_and_keeps_the_old_history(
     assert audit_of(mentee.profile) == []
 
 
+def test_set_positions_keeps_a_position_whose_id_it_is_given(mentee, peer_mentee, audit_of):
+    kept = factories.PositionFactory.create(profile=mentee.profile, title="PM")
+    dropped = factories.PositionFactory.create(profile=mentee.profile, title="Dropped")
+    theirs = factories.PositionFactory.create(profile=peer_mentee.profile, title="Theirs")
+
+    positions = services.set_positions(
+        actor=mentee,
+        positions=[
+            {**CAREER[1], "id": kept.pk, "title": "Senior PM"},
+            {**CAREER[0], "id": theirs.pk},  # someone else's id: a new position of mine
+        ],
+    )
+
+    by_title = {p.title: p for p in positions}
+    assert by_title["Senior PM"].pk == kept.pk
+    assert by_title["PMO Analyst"].pk not in (kept.pk, theirs.pk)
+    assert not Position.objects.filter(pk=dropped.pk).exists()
+    theirs.refresh_from_db()
+    assert (theirs.title, theirs.profile_id) == ("Theirs", peer_mentee.profile.pk)
+    assert audit_of(mentee.profile)[-1].data == {"count": 2}
+
+
+def test_set_positions_uses_a_kept_id_once(mentee):
+    kept = factories.PositionFactory.create(profile=mentee.profile, title="PM")
+
+    positions = services.set_positions(
+        actor=mentee,
+        positions=[{**CAREER[1], "id": kept.pk}, {**CAREER[0], "id": kept.pk}],
+    )
+
+    assert len(positions) == 2
+    assert [p.pk for p in positions].count(kept.pk) == 1
+
+
 def test_set_positions_refuses_more_than_the_maximum(mentee):
     entry = {"title": "PM", "start": "2020-01"}
 
