@@ -40,6 +40,7 @@ BLOCKING_PROPOSAL_STATUSES = (
 INDEX_CACHE_SECONDS = 60 * 60
 # The engine's component names, for the interfaces (which never import `matching` directly).
 COMPONENTS: tuple[str, ...] = matching.COMPONENTS
+DEFAULT_WEIGHTS: Mapping[str, float] = matching.DEFAULT_WEIGHTS
 
 
 def person_id(user_id: int) -> str:
