@@ -118,6 +118,7 @@ def dashboard_charts(charts: ProgrammeCharts, cadence: CadenceSummary) -> list[C
             labels=[f"{w.week.day} {w.week:%b %Y}" for w in weeks],
             series=[Series("Sessions", [w.sessions for w in weeks])],
             row_header="Week of",
+            note="Weeks start on Monday; the last one is this week so far.",
         ),
         Chart(
             key="cadence",
