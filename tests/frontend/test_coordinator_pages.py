@@ -288,6 +288,21 @@ def test_an_htmx_filter_gets_the_table_alone(
     assert page.count("cadence-badge--never_met") == 1
 
 
+def test_going_back_to_a_filtered_table_gets_the_whole_page(
+    as_coordinator: Client, busy_programme: Programme
+) -> None:
+    """htmx pushed the filtered URL; restoring it from history needs the page, not the table."""
+    response = as_coordinator.get(
+        url("programme-cadence", busy_programme),
+        {"status": "never_met"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+    )
+    page = response.content.decode()
+    assert "<html" in page
+    assert page.count("cadence-badge--never_met") == 1
+
+
 # CSV exports -----------------------------------------------------------------------------
 
 
