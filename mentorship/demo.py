@@ -24,10 +24,12 @@ from django.test import override_settings
 from django.utils import timezone
 from faker import Faker
 
-from mentorship import factories
+from mentorship import factories, matching_adapter
 from mentorship.errors import DomainError
 from mentorship.models import (
+    SEAT_HOLDING_STATUSES,
     IntroductionOutcome,
+    MatchingRunStatus,
     Mentorship,
     MentorshipStatus,
     Programme,
@@ -501,6 +503,12 @@ class DemoBuilder:
         # A whole-cohort run six weeks ago placed some of those who had not asked.
         run_day = self.now - dt.timedelta(days=42)
         self.sim.at(run_day, lambda: self.cohort_run(programme, coordinator))
+        # Four days ago the coordinator drafted the next cohort run; it waits for their review
+        # (publish or discard). Drafted before the newcomer joined, so it leaves them choosing.
+        draft_day = self.now - dt.timedelta(days=4)
+        self.sim.run_until(draft_day)
+        with clock(draft_day):
+            matching_runs.draft_matching_run(actor=coordinator, programme=programme, mode="optimal")
         self.sim.run_until(self.now - dt.timedelta(days=1))
         # The newcomer joined this week, asked for matches this morning and is still choosing.
         with clock(self.now - dt.timedelta(days=3)):
@@ -508,8 +516,53 @@ class DemoBuilder:
             self.mentee_profile(newcomer)
         with clock(self.now - dt.timedelta(hours=2)):
             self.ask(programme, newcomer, request=False)
+        # Two mentees chose the demo mentor since yesterday and wait for an answer.
+        self.choose_mentor(programme, mentor, others, hours_ago=(20, 5))
         self.sim.run_until(self.now)
         return programme
+
+    def choose_mentor(
+        self, programme: Programme, mentor: User, mentees: list[User], *, hours_ago: tuple[int, ...]
+    ) -> None:
+        """Mentees without a mentor or a request in flight ask for matches and request `mentor`
+        (when the engine suggests them), one per entry of `hours_ago`; nobody answers yet."""
+        drafted = set(
+            Proposal.objects.filter(
+                matching_run__status=MatchingRunStatus.DRAFT, programme=programme
+            ).values_list("mentee_id", flat=True)
+        )
+        busy = set(
+            Mentorship.objects.filter(
+                programme=programme, status__in=SEAT_HOLDING_STATUSES
+            ).values_list("mentee_id", flat=True)
+        ) | set(
+            Proposal.objects.filter(
+                programme=programme, status=ProposalStatus.REQUESTED
+            ).values_list("mentee_id", flat=True)
+        )
+        # Those the draft run left out first, so the draft keeps its pairs to review.
+        free = sorted(
+            (m for m in mentees if m.pk not in busy), key=lambda m: (m.pk in drafted, m.pk)
+        )
+        wanted = iter(sorted(hours_ago, reverse=True))
+        when = next(wanted, None)
+        for mentee in free:
+            if when is None:
+                return
+            with clock(self.now - dt.timedelta(hours=when)), contextlib.suppress(DomainError):
+                suggested = matching_adapter.rank_mentors(
+                    programme=programme, mentee=mentee, top=programme.proposals_per_request
+                )
+                if matching_adapter.person_id(mentor.pk) not in {s.mentor for s in suggested}:
+                    continue
+                request = proposals.create_match_request(actor=mentee, programme=programme)
+                proposals.request_proposal(
+                    actor=mentee,
+                    proposal=request.proposals.get(mentor=mentor),
+                    message="Your path into PMO leadership is the one I want to follow. "
+                    "Could we talk?",
+                )
+                when = next(wanted, None)
 
     def cohort_run(self, programme: Programme, coordinator: User) -> None:
         run = matching_runs.draft_matching_run(

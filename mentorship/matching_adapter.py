@@ -40,8 +40,9 @@ BLOCKING_PROPOSAL_STATUSES = (
 INDEX_CACHE_SECONDS = 60 * 60
 # The engine's component names, for the interfaces (which never import `matching` directly).
 COMPONENTS: tuple[str, ...] = matching.COMPONENTS
+DEFAULT_WEIGHTS: Mapping[str, float] = matching.DEFAULT_WEIGHTS
 # What each component is called where people read it (pages, API clients). `responsiveness`
-# and `network_reach` are the optional components of issues 9 and 10.
+# and `network_fit` are the optional components of issues 9 and 10.
 COMPONENT_LABELS: Mapping[str, str] = {
     "topic_fit": "Topics",
     "career_relevance": "Career relevance",
@@ -50,7 +51,7 @@ COMPONENT_LABELS: Mapping[str, str] = {
     "personality": "Personality",
     "logistics": "Time zone, language and format",
     "responsiveness": "Responsiveness",
-    "network_reach": "Network reach",
+    "network_fit": "Network reach",
 }
 
 

@@ -21,8 +21,10 @@ def signed_in(request: HttpRequest) -> User:
 
 
 def partial_or_page(request: HttpRequest, page: str, partial: str) -> str:
-    """The template for this request: htmx asks for the fragment, a plain browser the page."""
-    return partial if getattr(request, "htmx", False) else page
+    """The template for this request: htmx asks for the fragment, a plain browser the page.
+    When htmx restores a pushed URL from history (Back), it needs the whole page."""
+    htmx = getattr(request, "htmx", None)
+    return partial if htmx and not htmx.history_restore_request else page
 
 
 def acted(request: HttpRequest, error: DomainError | None, *, done: str, to: str) -> HttpResponse:

@@ -118,9 +118,16 @@ def mentorship_cadence(mentorship: Mentorship, *, today: dt.date | None = None) 
 
 
 def programme_cadence(
-    *, actor: User, slug: str, today: dt.date | None = None, status: str | None = None
+    *,
+    actor: User,
+    slug: str,
+    today: dt.date | None = None,
+    status: str | None = None,
+    mentor_id: int | None = None,
 ) -> tuple[Programme, list[CadenceRow], CadenceSummary]:
-    """Every active mentorship of a programme the actor coordinates, most urgent first."""
+    """Every active mentorship of a programme the actor coordinates, most urgent first.
+
+    `status` and `mentor_id` filter the rows; the summary always covers the whole programme."""
     programme = coordinated_programme(actor, slug)
     today = today or timezone.localdate()
     active = with_session_counts(
@@ -144,4 +151,6 @@ def programme_cadence(
     )
     if status:
         rows = [r for r in rows if r.cadence.status == status]
+    if mentor_id is not None:
+        rows = [r for r in rows if r.mentorship.mentor_id == mentor_id]
     return programme, rows, summary

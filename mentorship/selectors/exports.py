@@ -11,11 +11,13 @@ import datetime as dt
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
-from mentorship.models import User
+from mentorship.models import Role, User
 from mentorship.selectors.cadence import programme_cadence
+from mentorship.selectors.programmes import programme_members
 
 # Spreadsheets read a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -31,6 +33,17 @@ CADENCE_COLUMNS = (
     "days_since",
     "next_due",
     "status",
+)
+
+MEMBER_COLUMNS = (
+    "role",
+    "name",
+    "username",
+    "joined_on",
+    "seats_taken",
+    "capacity",
+    "accepting_mentees",
+    "has_mentor",
 )
 
 
@@ -58,11 +71,18 @@ def csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
 
 
 def cadence_export(
-    *, actor: User, slug: str, status: str | None = None, today: dt.date | None = None
+    *,
+    actor: User,
+    slug: str,
+    status: str | None = None,
+    mentor_id: int | None = None,
+    today: dt.date | None = None,
 ) -> Export:
     """The programme's cadence table, one row per active mentorship, most urgent first."""
     today = today or timezone.localdate()
-    programme, rows, _ = programme_cadence(actor=actor, slug=slug, status=status, today=today)
+    programme, rows, _ = programme_cadence(
+        actor=actor, slug=slug, status=status, mentor_id=mentor_id, today=today
+    )
 
     def lines() -> Iterator[list[str]]:
         yield list(CADENCE_COLUMNS)
@@ -85,3 +105,32 @@ def cadence_export(
             ]
 
     return Export(f"{programme.slug}-cadence-{today.isoformat()}.csv", lines())
+
+
+def members_export(*, actor: User, slug: str, today: dt.date | None = None) -> Export:
+    """The programme's members by role: mentors with their seats, mentees with whether they
+    have a mentor here. No e-mail addresses: members never agreed to share them."""
+    today = today or timezone.localdate()
+    listing = programme_members(actor=actor, slug=slug)
+
+    def lines() -> Iterator[list[str]]:
+        yield list(MEMBER_COLUMNS)
+        members: Iterable[Any] = listing.members  # annotated with seats_taken and has_mentor
+        for m in members:
+            profile = getattr(m.user, "profile", None)
+            is_mentor = m.role == Role.MENTOR
+            yield [
+                safe_cell(value)
+                for value in (
+                    m.role,
+                    m.user.display_name,
+                    m.user.username,
+                    timezone.localdate(m.joined_at),
+                    m.seats_taken if is_mentor else "",
+                    profile.capacity if is_mentor and profile else "",
+                    ("yes" if profile.accepting_mentees else "no") if is_mentor and profile else "",
+                    ("yes" if m.has_mentor else "no") if m.role == Role.MENTEE else "",
+                )
+            ]
+
+    return Export(f"{listing.programme.slug}-members-{today.isoformat()}.csv", lines())

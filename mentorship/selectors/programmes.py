@@ -1,10 +1,21 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 
 from mentorship.access import Viewer, require_role
 from mentorship.errors import NotFound
-from mentorship.models import Exclusion, Membership, Profile, Programme, Role, User
+from mentorship.models import (
+    SEAT_HOLDING_STATUSES,
+    Exclusion,
+    Membership,
+    Mentorship,
+    Profile,
+    Programme,
+    Role,
+    User,
+)
 
 
 def programmes_for(user: Viewer) -> QuerySet[Programme]:
@@ -53,6 +64,45 @@ def members_of(
     require_role(actor, programme, Role.COORDINATOR)
     members = Membership.objects.filter(programme=programme).select_related("user", "user__profile")
     return members.filter(role=role) if role else members
+
+
+# Members are listed coordinators first, then mentors, then mentees.
+MEMBER_ROLES = (Role.COORDINATOR, Role.MENTOR, Role.MENTEE)
+ROLE_ORDER = [When(role=role, then=Value(n)) for n, role in enumerate(MEMBER_ROLES)]
+
+
+@dataclass(frozen=True)
+class ProgrammeMembers:
+    programme: Programme
+    members: QuerySet[Membership]
+    counts: dict[str, int]  # role → members, over the whole programme
+
+
+def programme_members(*, actor: User, slug: str, role: str | None = None) -> ProgrammeMembers:
+    """A programme's members for its coordinators, by role then name. Each membership carries
+    `seats_taken` (the person's active and paused mentorships as a mentor, in every programme:
+    capacity is theirs, not the programme's) and `has_mentor` (in this programme)."""
+    programme = coordinated_programme(actor, slug)
+    seat_holding = Q(user__mentorships_as_mentor__status__in=SEAT_HOLDING_STATUSES)
+    mentored_here = Mentorship.objects.filter(
+        programme=programme, mentee=OuterRef("user"), status__in=SEAT_HOLDING_STATUSES
+    )
+    members = (
+        members_of(actor=actor, programme=programme, role=role)
+        .annotate(
+            seats_taken=Count("user__mentorships_as_mentor", filter=seat_holding, distinct=True),
+            has_mentor=Exists(mentored_here),
+        )
+        .annotate(role_order=Case(*ROLE_ORDER, default=Value(len(ROLE_ORDER))))
+        .order_by("role_order", "user__last_name", "user__first_name", "user__username", "pk")
+    )
+    counts = dict.fromkeys(MEMBER_ROLES, 0) | dict(
+        Membership.objects.filter(programme=programme)
+        .values("role")
+        .annotate(n=Count("id"))
+        .values_list("role", "n")
+    )
+    return ProgrammeMembers(programme, members, counts)
 
 
 def exclusions_of(*, actor: User, programme: Programme) -> QuerySet[Exclusion]:

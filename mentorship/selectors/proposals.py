@@ -2,9 +2,18 @@ from __future__ import annotations
 
 from django.db.models import F, Q, QuerySet
 
-from mentorship.access import Viewer
+from mentorship import matching_adapter
+from mentorship.access import Viewer, require_role
 from mentorship.errors import NotFound
-from mentorship.models import MatchingRun, MatchRequest, Programme, Proposal, ProposalStatus, User
+from mentorship.models import (
+    MatchingRun,
+    MatchRequest,
+    Programme,
+    Proposal,
+    ProposalStatus,
+    Role,
+    User,
+)
 from mentorship.selectors.programmes import coordinated_programme, coordinated_programmes
 
 
@@ -67,6 +76,32 @@ def matching_run_for(user: User, slug: str, pk: int) -> MatchingRun:
     if run is None:
         raise NotFound("No such matching run.")
     return run
+
+
+def run_proposals(*, actor: User, run: MatchingRun) -> QuerySet[Proposal]:
+    """The pairs a run drafted, best score first, with what became of each once published."""
+    return (
+        proposals_for(actor, programme=run.programme)
+        .filter(matching_run=run)
+        .order_by("-score", "mentee__last_name", "mentee__first_name", "id")
+    )
+
+
+def unmatched_mentees(*, actor: User, run: MatchingRun) -> list[User]:
+    """The mentees a run could not place, by name. The run's summary keeps them as the engine's
+    ids ("u17"); ids that are not ours are left out."""
+    require_role(actor, run.programme, Role.COORDINATOR)
+    ids = []
+    for person in run.summary.get("unmatched", []):
+        try:
+            ids.append(matching_adapter.user_id_of(str(person)))
+        except ValueError:
+            continue
+    return list(
+        User.objects.filter(pk__in=ids)
+        .select_related("profile")
+        .order_by("last_name", "first_name", "username", "pk")
+    )
 
 
 def latest_match_request(user: User, programme: Programme) -> MatchRequest | None:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from mentorship.models import (
     AuditEvent,
     Introduction,
+    MatchingRun,
+    MatchingRunStatus,
+    MatchRequest,
     Mentorship,
     MentorshipStatus,
     Programme,
@@ -17,10 +21,12 @@ from mentorship.models import (
     User,
 )
 from mentorship.selectors.cadence import programme_cadence
+from mentorship.selectors.proposals import unmatched_mentees
+from mentorship.services.proposals import has_free_seat
 from mentorship.taxonomy import NetworkGroup
 
 
-def test_the_demo_is_realistic_complete_and_loaded_once(
+def test_the_demo_is_realistic_complete_loaded_once_and_gives_each_login_something_to_do(
     db: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
     call_command("seed_demo")
@@ -71,3 +77,37 @@ def test_the_demo_is_realistic_complete_and_loaded_once(
     assert summary.on_track > 0
     assert summary.overdue > 0
     assert summary.never_met > 0
+
+    # Seeding is slow, so the same demo is checked for what each login acts on in the pages.
+    each_login_has_something_to_act_on(programme)
+
+
+def each_login_has_something_to_act_on(programme: Programme) -> None:
+    coordinator = User.objects.get(username="coordinator")
+    mentor = User.objects.get(username="mentor")
+    newcomer = User.objects.get(username="newcomer")
+
+    # The coordinator: a draft cohort run to review, beside the published run of the history.
+    runs = MatchingRun.objects.filter(programme=programme)
+    assert runs.filter(status=MatchingRunStatus.PUBLISHED).count() == 1
+    [draft] = runs.filter(status=MatchingRunStatus.DRAFT)
+    assert draft.created_by == coordinator
+    drafts = Proposal.objects.filter(matching_run=draft)
+    assert drafts.count() == draft.summary["matched"] > 0
+    assert set(drafts.values_list("status", flat=True)) == {ProposalStatus.DRAFT}
+    unmatched = unmatched_mentees(actor=coordinator, run=draft)
+    assert [person.pk for person in unmatched] != []
+    assert {f"u{person.pk}" for person in unmatched} == set(draft.summary["unmatched"])
+
+    # The mentor: requests waiting for an answer, and a free place to accept one of them.
+    waiting = Proposal.objects.filter(mentor=mentor, status=ProposalStatus.REQUESTED)
+    assert waiting.count() >= 2
+    assert all(p.expires_at is not None and p.expires_at > timezone.now() for p in waiting)
+    assert has_free_seat(mentor.pk)
+
+    # The newcomer: the fresh shortlist of their only match request, nothing sent yet, and not
+    # in the coordinator's draft (publishing it leaves them choosing).
+    [match_request] = MatchRequest.objects.filter(mentee=newcomer)
+    assert match_request.proposals.filter(status=ProposalStatus.SUGGESTED).count() >= 3
+    assert not Proposal.objects.filter(mentee=newcomer).exclude(status=ProposalStatus.SUGGESTED)
+    assert not drafts.filter(mentee=newcomer).exists()
