@@ -12,10 +12,14 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from mentorship.models import User
+from mentorship.errors import NotFound
+from mentorship.models import Export as StoredExport
+from mentorship.models import Programme, User
 from mentorship.selectors.cadence import programme_cadence
+from mentorship.selectors.programmes import coordinated_programme
 
 # Spreadsheets read a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -85,3 +89,28 @@ def cadence_export(
             ]
 
     return Export(f"{programme.slug}-cadence-{today.isoformat()}.csv", lines())
+
+
+# Background exports (services/exports.py) ---------------------------------------------------
+
+
+def exports_of(*, actor: User, slug: str) -> tuple[Programme, QuerySet[StoredExport]]:
+    """The programme's exports, newest first, for its coordinators (without the files)."""
+    programme = coordinated_programme(actor, slug)
+    exports = (
+        StoredExport.objects.filter(programme=programme)
+        .select_related("requested_by")
+        .defer("content")
+        .order_by("-created_at", "-pk")
+    )
+    return programme, exports
+
+
+def export_for(*, actor: User, slug: str, pk: int) -> StoredExport:
+    programme = coordinated_programme(actor, slug)
+    export = (
+        StoredExport.objects.select_related("programme").filter(programme=programme, pk=pk).first()
+    )
+    if export is None:
+        raise NotFound("No such export.")
+    return export
