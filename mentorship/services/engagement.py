@@ -381,8 +381,9 @@ def purge_old_exports(*, now: dt.datetime | None = None) -> int:
 JOBS: dict[str, Callable[..., Any]] = {
     "expired requests": expire_overdue_proposals,
     "request reminders": remind_unanswered_requests,
-    "cadence nudges": nudge_cadence,
+    # Inactivity before cadence: a pair paused for inactivity is not also told to meet.
     "inactivity": watch_inactivity,
+    "cadence nudges": nudge_cadence,
     "follow-up reminders": remind_follow_ups,
     "e-mails retried": retry_pending_emails,
     "old exports deleted": purge_old_exports,
