@@ -12,6 +12,7 @@ that kind off. E-mails whose task was lost (a broker down at commit) are sent by
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import zoneinfo
 from collections.abc import Iterable, Mapping
@@ -101,9 +102,14 @@ def _each(recipients: Recipients) -> list[tuple[User, Mapping[str, Any]]]:
     return [(user, {}) for user in seen.values()]
 
 
+@functools.cache
+def _compiled(template: str) -> Template:
+    return Template(template)
+
+
 def render(template: str, values: Mapping[str, Any]) -> str:
     """A kind's title or body as plain text (the HTML e-mail escapes it)."""
-    return Template(template).render(Context(dict(values), autoescape=False))
+    return _compiled(template).render(Context(dict(values), autoescape=False))
 
 
 def _zone(user: User) -> zoneinfo.ZoneInfo | None:
@@ -213,8 +219,8 @@ def email_message(notification: Notification) -> EmailMultiAlternatives:
 
 def deliver(notification_id: int) -> str:
     """E-mail one notification, at most once: under its row lock, only while still pending.
-    Returns what happened: sent, skipped, failed, pending (will be retried), gone or the state
-    it was already in."""
+    Returns what happened: sent, skipped, failed, pending (will be retried), gone, or
+    "already <state>" when another run or worker got there first."""
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(of=("self",))
@@ -225,7 +231,7 @@ def deliver(notification_id: int) -> str:
         if notification is None:
             return "gone"
         if notification.email_state != EmailState.PENDING:
-            return str(notification.email_state)
+            return f"already {notification.email_state}"
         recipient = notification.recipient
         if (
             not recipient.is_active
