@@ -536,6 +536,10 @@ class DemoBuilder:
         with clock(self.now - dt.timedelta(hours=2)):
             self.ask(programme, newcomer, request=False)
         self.sim.run_until(self.now)
+        # The demo mentor answers their e-mails: whatever happened, they are available now.
+        if Membership.objects.filter(user=mentor, requests_paused_at__isnull=False).exists():
+            with clock(self.now - dt.timedelta(hours=1)):
+                availability.confirm_availability(actor=mentor, programme=programme)
         return programme
 
     def cohort_run(self, programme: Programme, coordinator: User) -> None:

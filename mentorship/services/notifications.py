@@ -49,18 +49,16 @@ def update_email_preferences(*, actor: User, changes: Mapping[str, bool]) -> dic
             "Say true or false for each kind.",
             fields={kind: ["Must be true or false."] for kind in wrong},
         )
-    changed = []
-    for kind, email in changes.items():
-        preference, created = NotificationPreference.objects.get_or_create(
-            user=actor, kind=kind, defaults={"email": email}
+    chosen = dict(NotificationPreference.objects.filter(user=actor).values_list("kind", "email"))
+    changed = sorted(
+        kind for kind, email in changes.items() if chosen.get(kind, KINDS[kind].email) != email
+    )
+    for kind in changed:
+        NotificationPreference.objects.update_or_create(
+            user=actor, kind=kind, defaults={"email": changes[kind]}
         )
-        if created or preference.email != email:
-            if not created:
-                preference.email = email
-                preference.save(update_fields=["email", "updated_at"])
-            changed.append(kind)
     if changed:
-        record(actor=actor, obj=actor, action="email_preferences", changed=sorted(changed))
+        record(actor=actor, obj=actor, action="email_preferences", changed=changed)
     chosen = dict(NotificationPreference.objects.filter(user=actor).values_list("kind", "email"))
     return {kind: chosen.get(kind, spec.email) for kind, spec in KINDS.items()}
 
