@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 import time_machine
@@ -159,7 +159,7 @@ def test_two_coordinators_nudging_at_once_nudge_the_pair_once(at_now) -> None:
     coordinators = [factories.member(programme, Role.COORDINATOR) for _ in range(2)]
     mentorship = factories.MentorshipFactory.create(programme=programme)
 
-    def nudge(coordinator_id: int) -> str:
+    def nudge(coordinator_id: int) -> Callable[[], str]:
         def work() -> str:
             coordinator = Membership.objects.get(user_id=coordinator_id, role=Role.COORDINATOR)
             try:

@@ -146,7 +146,7 @@ def test_the_email_has_text_and_html_with_a_link_to_the_page_and_the_preferences
     assert f"Hello {mentee.first_name}," in email.body
     assert f"Open your mentorship: {page}" in email.body
     assert preferences in email.body
-    [(html, mimetype)] = email.alternatives
+    [(html, mimetype)] = email.alternatives  # type: ignore[attr-defined]
     assert mimetype == "text/html"
     assert f'href="{page}"' in html
     assert preferences in html

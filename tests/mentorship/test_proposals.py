@@ -102,7 +102,7 @@ def test_request_sends_the_suggestion_to_the_mentor_with_a_response_deadline(
     assert "I'd value your PMO advice." in email.body
     deadline = timezone.localtime(suggestion.expires_at, ZoneInfo(mentor.profile.timezone))
     assert f"{deadline.day} {deadline:%B %Y}, {deadline:%H:%M}" in email.body
-    assert email.alternatives[0].mimetype == "text/html"
+    assert email.alternatives[0].mimetype == "text/html"  # type: ignore[attr-defined]
     assert "/inbox/" in email.body
 
 
