@@ -123,11 +123,12 @@ def _zone(user: User) -> zoneinfo.ZoneInfo | None:
 def _readable(values: dict[str, Any], recipient: User) -> dict[str, Any]:
     """Dates and times as words, times in the recipient's own time zone."""
     zone = _zone(recipient)
+    zone_name = zone.key if zone is not None else str(timezone.get_current_timezone())
     out: dict[str, Any] = {}
     for name, value in values.items():
         if isinstance(value, dt.datetime):
             local = timezone.localtime(value, zone)
-            out[name] = f"{date_format(local, 'l j F Y, H:i')} ({local.tzname()})"
+            out[name] = f"{date_format(local, 'l j F Y, H:i')} ({zone_name} time)"
         elif isinstance(value, dt.date):
             out[name] = date_format(value, "l j F Y")
         else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -10,6 +12,12 @@ from django.utils import timezone
 
 from mentorship.models.programmes import Programme
 from mentorship.notification_kinds import KINDS
+
+
+def now() -> dt.datetime:
+    """The default of creation times: looked up at each call, so a patched clock (the demo's
+    simulation, tests) is the one used."""
+    return timezone.now()
 
 
 def validate_kind(value: str) -> None:
@@ -53,7 +61,7 @@ class Notification(models.Model):
     title = models.CharField(max_length=300)
     body = models.TextField(max_length=4000, blank=True)
     link = models.CharField(max_length=300, help_text="The page where the person acts.")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=now)
     read_at = models.DateTimeField(null=True, blank=True)
     email_state = models.CharField(
         max_length=16, choices=EmailState.choices, default=EmailState.PENDING
@@ -122,7 +130,7 @@ class CalendarFeed(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
     )
     key = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=now)
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user}"
@@ -154,7 +162,7 @@ class Export(models.Model):
     content = models.TextField(blank=True)
     rows = models.PositiveIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

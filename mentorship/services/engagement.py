@@ -331,7 +331,7 @@ def _remind_follow_up(pk: int, *, key: str, today: dt.date) -> int:
             introducer=introduction.introducer.display_name
             if introduction.introducer
             else "Your mentor",
-            purpose=purpose if len(purpose) <= 160 else purpose[:157] + "…",
+            purpose=(purpose if len(purpose) <= 160 else purpose[:157] + "…").rstrip("."),
             mentorship_id=mentorship.pk,
         )
         return len(made)
