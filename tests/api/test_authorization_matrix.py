@@ -105,7 +105,7 @@ def build_world() -> World:
     }
     objects["match_request"] = tuple(pr.match_request for pr in objects["requested"])
     # A notification of each pair's mentee (a person's own: nobody else sees it).
-    objects["notification"] = tuple(
+    told = [
         notifications.notify(
             "follow_up_due",
             recipients=[ship.mentee],
@@ -117,7 +117,8 @@ def build_world() -> World:
             mentorship_id=ship.pk,
         )[0]
         for ship in objects["mentorship"]
-    )
+    ]
+    objects["notification"] = (told[0], told[1], told[2])
     assert all(objects[kind][1] is None for kind in NO_PEER)
     users = {
         "anonymous": None,
