@@ -13,6 +13,7 @@ little history, so a new mentor scores 0.5, neither rewarded nor punished:
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
@@ -46,6 +47,18 @@ class Responsiveness:
     @property
     def median_days(self) -> float | None:
         return None if self.median_hours is None else round(self.median_hours / 24, 1)
+
+    @property
+    def answer_time(self) -> str:
+        """The median time to answer in words: "within a few hours", "within 3 days"."""
+        if self.median_hours is None:
+            return ""
+        if self.median_hours <= 6:
+            return "within a few hours"
+        if self.median_hours <= 24:
+            return "within a day"
+        days = math.ceil(self.median_hours / 24)
+        return f"within {days} days"
 
 
 def _score(*, requests: int, answered: int, median_hours: float | None, deadline: float) -> float:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import timezone
 
@@ -23,6 +24,7 @@ from mentorship.models import (
     Role,
     User,
 )
+from mentorship.selectors.responsiveness import Responsiveness
 
 
 @pytest.fixture
@@ -363,3 +365,29 @@ def test_a_pending_export_cannot_be_downloaded_nor_asked_for_twice(client, progr
     assert "already being prepared" in twice.content.decode()
     assert "not ready yet" in early.content.decode()
     assert Export.objects.count() == 1
+
+
+# Partials the lead places on other areas' pages -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("requests", "answered", "hours", "text"),
+    [
+        (0, 0, None, "New mentor: no requests answered yet"),
+        (4, 3, 5.0, "Usually answers within a few hours · answered 3 of 4 requests"),
+        (2, 2, 20.0, "Usually answers within a day · answered 2 of 2 requests"),
+        (1, 1, 50.0, "Usually answers within 3 days · answered 1 of 1 request"),
+        (3, 0, None, "answered 0 of 3 requests"),
+    ],
+)
+def test_the_responsiveness_partial_says_it_in_words(requests, answered, hours, text):
+    html = render_to_string(
+        "frontend/mentee/_responsiveness.html",
+        {"responsiveness": Responsiveness(1, requests, answered, hours, 0.5)},
+    )
+    assert html.split(">", 1)[1].rsplit("<", 1)[0].strip() == text
+
+
+def test_the_calendar_partial_links_the_mentorships_file(pair):
+    html = render_to_string("frontend/pairs/_calendar_link.html", {"mentorship": pair})
+    assert f'href="/mentorships/{pair.pk}/calendar.ics"' in html
