@@ -39,7 +39,7 @@ def test_a_mentor_reads_their_notifications_and_marks_one_read(page: Page) -> No
         str(before - 1) if before > 1 else ""
     )
 
-    page.get_by_role("link", name="Unread").click()
+    page.get_by_role("link", name="Unread", exact=True).click()
     expect(page.get_by_role("heading", name=title)).to_have_count(0)
 
 
