@@ -32,6 +32,7 @@ SCHEDULE: dict[str, crontab] = {
     "mentorship.tasks.watch_inactivity": crontab(minute=10),
     "mentorship.tasks.remind_follow_ups": crontab(minute=15),
     "mentorship.tasks.retry_pending_emails": crontab(minute="*/10"),
+    "mentorship.tasks.build_stale_exports": crontab(minute="*/10"),
     "mentorship.tasks.purge_old_exports": crontab(minute=30, hour=3),
 }
 

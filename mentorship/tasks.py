@@ -62,6 +62,11 @@ def retry_pending_emails() -> int:
 
 
 @shared_task(ignore_result=True)
+def build_stale_exports() -> int:
+    return exports.build_stale_exports()
+
+
+@shared_task(ignore_result=True)
 def purge_old_exports() -> int:
     return engagement.purge_old_exports()
 

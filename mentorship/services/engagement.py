@@ -44,6 +44,7 @@ from mentorship.selectors.cadence import (
 )
 from mentorship.selectors.engagement import idle_since, with_idleness
 from mentorship.services._common import record, set_status
+from mentorship.services.exports import build_stale_exports
 from mentorship.services.proposals import expire_overdue_proposals
 
 MAX_REMINDER_HOURS = 720  # the largest reminder a programme may set (its constraint)
@@ -386,6 +387,7 @@ JOBS: dict[str, Callable[..., Any]] = {
     "cadence nudges": nudge_cadence,
     "follow-up reminders": remind_follow_ups,
     "e-mails retried": retry_pending_emails,
+    "exports retried": build_stale_exports,
     "old exports deleted": purge_old_exports,
 }
 

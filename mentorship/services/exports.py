@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from mentorship.access import require_role
 from mentorship.errors import Conflict, DomainError
@@ -17,12 +19,18 @@ from mentorship.services._common import record, validated_save
 
 logger = logging.getLogger(__name__)
 ALREADY = "This export is already being prepared; you will be notified when it is ready."
+STALE_AFTER = dt.timedelta(minutes=10)  # a pending export this old lost its task
 
 
 def queue_build(export_id: int) -> None:
+    """After commit: hand the export to a worker (or build it now, without a broker). A broker
+    that is down loses nothing: the export stays pending and the next engagement run builds it."""
     from mentorship.tasks import build_export
 
-    build_export.delay(export_id)
+    try:
+        build_export.delay(export_id)
+    except OperationalError:
+        logger.exception("Could not queue export %s; the next engagement run builds it.", export_id)
 
 
 @transaction.atomic
@@ -110,3 +118,11 @@ def download_export(*, actor: User, export: Export) -> Export:
         )
     record(actor=actor, obj=export, action="download", rows=export.rows)
     return export
+
+
+def build_stale_exports(*, now: dt.datetime | None = None) -> int:
+    """Build the exports still pending a while after they were asked for (their task was lost).
+    Returns how many were made (ready or failed)."""
+    cutoff = (now or timezone.now()) - STALE_AFTER
+    stale = Export.objects.filter(status=ExportStatus.PENDING, created_at__lte=cutoff)
+    return sum(build_export(export_id=pk) != "gone" for pk in stale.values_list("pk", flat=True))

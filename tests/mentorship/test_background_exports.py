@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from mentorship import factories
 from mentorship.errors import Conflict, NotFound, PermissionDenied
@@ -112,3 +113,23 @@ def test_exports_are_deleted_a_week_after_they_were_made(programme, coordinator)
     assert engagement.purge_old_exports(now=timezone.now() + dt.timedelta(days=6)) == 0
     assert engagement.purge_old_exports(now=timezone.now() + dt.timedelta(days=8)) == 1
     assert not Export.objects.exists()
+
+
+def test_an_export_whose_task_was_lost_is_built_by_the_next_engagement_run(
+    programme, coordinator, pairs, monkeypatch, after_commit, caplog
+):
+    def down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("mentorship.tasks.build_export.delay", down)
+    with after_commit():
+        export = exports.request_export(actor=coordinator, programme=programme)
+    assert "the next engagement run builds it" in caplog.text
+    assert Export.objects.get(pk=export.pk).status == ExportStatus.PENDING
+
+    soon = timezone.now() + dt.timedelta(minutes=5)
+    assert engagement.run_engagement(now=soon)["exports retried"] == 0
+    later = timezone.now() + exports.STALE_AFTER + dt.timedelta(seconds=1)
+    assert engagement.run_engagement(now=later)["exports retried"] == 1
+    assert Export.objects.get(pk=export.pk).status == ExportStatus.READY
+    assert engagement.run_engagement(now=later)["exports retried"] == 0

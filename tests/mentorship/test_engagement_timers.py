@@ -664,6 +664,7 @@ def test_run_engagement_runs_every_job_once_and_changes_nothing_the_second_time(
         "cadence nudges": 0,  # paused for inactivity just before: no nudge to meet as well
         "follow-up reminders": 0,  # 90 days after the follow-up date: too long ago
         "e-mails retried": 0,
+        "exports retried": 0,
         "old exports deleted": 0,
     }
     assert second == dict.fromkeys(first, 0) | {"inactivity": {"warned": 0, "paused": 0}}
