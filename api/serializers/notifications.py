@@ -46,7 +46,7 @@ class EmailPreferencesSerializer(serializers.Serializer):
         )
         if unknown:
             raise serializers.ValidationError(
-                {kind: ["Unknown notification kind."] for kind in unknown}
+                {kind: [f"Unknown notification kind {kind!r}."] for kind in unknown}
             )
         return attrs
 

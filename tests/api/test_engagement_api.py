@@ -96,6 +96,7 @@ def test_preferences_with_unknown_kinds_are_refused_naming_them(api, mentee):
         "invalid",
     )
     assert set(body["fields"]) == {"ads", "spam"}
+    assert body["detail"] == "Unknown notification kind 'ads'."
     body = assert_error(api(mentee).patch("me/notification-preferences/", {"cadence_due": 0}), 400)
     assert set(body["fields"]) == {"cadence_due"}
     assert_error(api(mentee).patch("me/notification-preferences/", ["cadence_due"]), 400)
