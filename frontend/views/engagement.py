@@ -85,11 +85,13 @@ def mentorship_nudge(request: HttpRequest, pk: int) -> HttpResponse:
 def programme_engagement(request: HttpRequest, slug: str) -> HttpResponse:
     user = signed_in(request)
     programme, mentors = programme_responsiveness(actor=user, slug=slug)
+    today = timezone.localdate()
     context = {
         "programme": programme,
         "mentors": mentors,
         "paused": [row for row in mentors if row.paused_at],
-        "inactive": inactive_pairs(actor=user, slug=slug, today=timezone.localdate()),
+        "inactive": inactive_pairs(actor=user, slug=slug, today=today),
+        "today": today,
     }
     return render(request, f"{AREA}/programme.html", context)
 

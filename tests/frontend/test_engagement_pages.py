@@ -290,6 +290,8 @@ def test_a_coordinator_sees_paused_mentors_idle_pairs_and_responsiveness(
     assert f"<strong>{mentor.display_name}</strong>" in page
     assert "Pairs that stopped meeting" in page
     assert ">65<" in page  # days without a session
+    pause_on = timezone.localdate() + dt.timedelta(days=25)
+    assert f"on {pause_on.day} {pause_on:%b %Y}" in page
     assert f'action="/mentorships/{pair.pk}/nudge/"' in page
     assert "Mentor responsiveness" in page
 
