@@ -2,7 +2,7 @@ from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from api.errors import not_found
-from api.views import auth, me, mentorships, programmes, proposals
+from api.views import auth, engagement, me, mentorships, programmes, proposals
 
 
 class IdConverter:
@@ -109,6 +109,20 @@ urlpatterns = [
         mentorships.IntroductionDetailView.as_view(),
         name="api-introduction",
     ),
+    # Engagement: notifications, e-mail preferences, the calendar feed, nudges (issue 9).
+    path("notifications/", engagement.NotificationListView.as_view(), name="api-notifications"),
+    path(
+        "notifications/<id:pk>/read/",
+        engagement.NotificationReadView.as_view(),
+        name="api-notification-read",
+    ),
+    path(
+        "me/notification-preferences/",
+        engagement.EmailPreferencesView.as_view(),
+        name="api-notification-preferences",
+    ),
+    path("me/sessions.ics", engagement.SessionsFeedView.as_view(), name="api-sessions-feed"),
+    path("mentorships/<id:pk>/nudge/", engagement.NudgeView.as_view(), name="api-mentorship-nudge"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

@@ -192,6 +192,8 @@ class ProgrammeAdmin(ProgrammeScopedAdmin):
 @admin.register(Membership)
 class MembershipAdmin(ProgrammeScopedAdmin):
     list_display = ("user", "programme", "role", "joined_at")
+    # A mentor's pause from new requests changes through services/availability.py only.
+    readonly_fields = ("requests_paused_at", "available_since")
     list_filter = ("role", "programme")
     search_fields = ("user__username", "user__email", "user__first_name", "user__last_name")
     autocomplete_fields = ("user",)

@@ -30,6 +30,7 @@ from mentorship.models import (
     SEAT_HOLDING_STATUSES,
     IntroductionOutcome,
     MatchingRunStatus,
+    Membership,
     Mentorship,
     MentorshipStatus,
     Programme,
@@ -38,7 +39,7 @@ from mentorship.models import (
     Role,
     User,
 )
-from mentorship.services import matching_runs, mentorships, proposals
+from mentorship.services import availability, matching_runs, mentorships, proposals
 from mentorship.taxonomy import TOPICS, ConnectionType, MeetingFormat, NetworkGroup, topic_label
 
 SLUG = "pmo-network"
@@ -119,6 +120,7 @@ class Simulation:
     def __init__(self) -> None:
         self.queue: list[Event] = []
         self.counter = itertools.count()
+        self.after_sweep: Callable[[], None] = lambda: None
 
     def at(self, when: dt.datetime, run: Callable[[], object]) -> None:
         heapq.heappush(self.queue, Event(when, next(self.counter), run))
@@ -128,6 +130,7 @@ class Simulation:
             event = heapq.heappop(self.queue)
             with clock(event.when):
                 proposals.expire_overdue_proposals()
+                self.after_sweep()
                 # A refusal means the world moved on (a mentor filled up), as in real use.
                 with contextlib.suppress(DomainError):
                     event.run()
@@ -144,8 +147,10 @@ class DemoBuilder:
         self.now = timezone.make_aware(dt.datetime.combine(today, dt.time(9, 0)))
         self.start = self.now - dt.timedelta(days=HISTORY_DAYS)
         self.sim = Simulation()
+        self.sim.after_sweep = self.mentors_come_back
         self.aims: dict[int, tuple[str, str]] = {}
         self.styles: list[str] = []
+        self.pauses_seen: set[tuple[int, dt.datetime]] = set()
 
     # People ----------------------------------------------------------------------------
 
@@ -315,6 +320,28 @@ class DemoBuilder:
                 timezone.now() + dt.timedelta(days=self.rng.randint(1, 4)),
                 lambda: self.send(proposal.mentee, next_choice),
             )
+
+    def mentors_come_back(self) -> None:
+        """Most mentors paused for letting requests expire in a row (services/availability.py)
+        confirm they are available again a few days later, as the e-mail asks them to."""
+        paused = Membership.objects.filter(
+            role=Role.MENTOR, requests_paused_at__isnull=False
+        ).select_related("user", "programme")
+        for membership in paused:
+            assert membership.requests_paused_at is not None
+            seen = (membership.pk, membership.requests_paused_at)
+            if seen in self.pauses_seen:
+                continue
+            self.pauses_seen.add(seen)
+            if self.rng.random() < 0.75:
+                self.sim.at(
+                    timezone.now() + dt.timedelta(days=self.rng.uniform(1, 6)),
+                    functools.partial(
+                        availability.confirm_availability,
+                        actor=membership.user,
+                        programme=membership.programme,
+                    ),
+                )
 
     def next_style(self) -> str:
         """Pair behaviours dealt from a shuffled deck, so every kind occurs in every demo."""
@@ -516,7 +543,11 @@ class DemoBuilder:
             self.mentee_profile(newcomer)
         with clock(self.now - dt.timedelta(hours=2)):
             self.ask(programme, newcomer, request=False)
-        # Two mentees chose the demo mentor since yesterday and wait for an answer.
+        # The demo mentor answers their e-mails: whatever happened, they are available now...
+        if Membership.objects.filter(user=mentor, requests_paused_at__isnull=False).exists():
+            with clock(self.now - dt.timedelta(days=1)):
+                availability.confirm_availability(actor=mentor, programme=programme)
+        # ...and two mentees chose them since yesterday and wait for an answer.
         self.choose_mentor(programme, mentor, others, hours_ago=(20, 5))
         self.sim.run_until(self.now)
         return programme

@@ -20,6 +20,7 @@ import matching
 from mentorship.models import (
     SEAT_HOLDING_STATUSES,
     Exclusion,
+    Membership,
     Mentorship,
     Profile,
     Programme,
@@ -148,8 +149,15 @@ def mentor_lines(programme: Programme) -> list[dict[str, Any]]:
 
 def exclusions_for(programme: Programme, mentee_ids: Sequence[int]) -> dict[int, set[str]]:
     """Per mentee, the mentors never to propose: coordinator exclusions, previous declines,
-    pending or dismissed proposals, and their current mentors."""
+    pending or dismissed proposals, their current mentors, and mentors paused from new
+    requests (they let requests expire in a row; services/availability.py)."""
     excluded: dict[int, set[str]] = defaultdict(set)
+    paused = Membership.objects.filter(
+        programme=programme, role=Role.MENTOR, requests_paused_at__isnull=False
+    ).values_list("user_id", flat=True)
+    for mentor_id in paused:
+        for mentee_id in mentee_ids:
+            excluded[mentee_id].add(person_id(mentor_id))
     pairs: Iterable[tuple[int, int]]
     for pairs in (
         Exclusion.objects.filter(programme=programme, mentee_id__in=mentee_ids).values_list(

@@ -201,6 +201,9 @@ CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
+# The queue tasks go to and workers read (`celery worker -Q …`): lets several deployments, or a
+# CI run, share one broker without taking each other's tasks.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 
 REST_FRAMEWORK: dict[str, Any] = {
     # Token first, so an anonymous call answers 401 with a WWW-Authenticate header.

@@ -1,18 +1,77 @@
-"""Background work. With no broker configured these run in-process, right after commit."""
+"""Background work. With a broker (CELERY_BROKER_URL) Celery workers run these; without one they
+run in-process, right after the commit that queued them (CELERY_TASK_ALWAYS_EAGER).
+
+Every task is idempotent and safe to run twice or in two workers at once (the services they call
+lock and re-check what they act on), is queued only after the commit that made its work, and is a
+no-op when its object has gone. The periodic ones run on Celery beat's schedule
+(mentorship/celery.py); `python manage.py run_engagement` runs them all once, for cron.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from celery import shared_task
 
 from mentorship import notifications
-from mentorship.services import proposals
+from mentorship.services import engagement, exports, proposals
 
 
 @shared_task(ignore_result=True)
-def send_notification(kind: str, proposal_id: int) -> bool:
-    return notifications.deliver(kind, proposal_id)
+def deliver_notifications(notification_ids: list[int]) -> dict[int, str]:
+    """E-mail the notifications made by one event (each at most once)."""
+    return {pk: notifications.deliver(pk) for pk in notification_ids}
+
+
+@shared_task(ignore_result=True)
+def build_export(export_id: int) -> str:
+    return exports.build_export(export_id=export_id)
+
+
+# Periodic jobs (beat) ---------------------------------------------------------------------
 
 
 @shared_task(ignore_result=True)
 def expire_overdue_proposals() -> int:
     return proposals.expire_overdue_proposals()
+
+
+@shared_task(ignore_result=True)
+def remind_unanswered_requests() -> int:
+    return engagement.remind_unanswered_requests()
+
+
+@shared_task(ignore_result=True)
+def nudge_cadence() -> int:
+    return engagement.nudge_cadence()
+
+
+@shared_task(ignore_result=True)
+def watch_inactivity() -> dict[str, int]:
+    return engagement.watch_inactivity()
+
+
+@shared_task(ignore_result=True)
+def remind_follow_ups() -> int:
+    return engagement.remind_follow_ups()
+
+
+@shared_task(ignore_result=True)
+def retry_pending_emails() -> int:
+    return notifications.retry_pending_emails()
+
+
+@shared_task(ignore_result=True)
+def build_stale_exports() -> int:
+    return exports.build_stale_exports()
+
+
+@shared_task(ignore_result=True)
+def purge_old_exports() -> int:
+    return engagement.purge_old_exports()
+
+
+@shared_task(ignore_result=True)
+def run_engagement() -> dict[str, Any]:
+    """Every periodic job once (what `manage.py run_engagement` does)."""
+    return engagement.run_engagement()

@@ -68,6 +68,20 @@ class ProgrammeUpdateSerializer(serializers.Serializer):
     extra_topics = fields.UniqueListField(
         child=fields.RegexField(r"^[a-z][a-z0-9_]{1,39}$"), max_length=30, required=False
     )
+    # Engagement timers (issue 9); 0 turns a timer off.
+    first_reminder_hours = fields.IntegerField(
+        min_value=0, max_value=720, required=False, help_text="First reminder, hours before."
+    )
+    second_reminder_hours = fields.IntegerField(
+        min_value=0, max_value=720, required=False, help_text="Second reminder, hours before."
+    )
+    expiries_before_pause = fields.IntegerField(
+        min_value=0, max_value=20, required=False, help_text="Expiries in a row pausing a mentor."
+    )
+    cadence_nudges = fields.BooleanField(required=False)
+    inactivity_warning_days = fields.IntegerField(min_value=0, max_value=730, required=False)
+    inactivity_pause_days = fields.IntegerField(min_value=0, max_value=730, required=False)
+    follow_up_reminders = fields.BooleanField(required=False)
 
 
 class CadenceRowSerializer(serializers.Serializer):

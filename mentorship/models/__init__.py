@@ -1,6 +1,15 @@
 """The domain model. Import models from here: `from mentorship.models import Proposal`."""
 
 from mentorship.models.audit import AuditEvent
+from mentorship.models.engagement import (
+    CalendarFeed,
+    EmailState,
+    Export,
+    ExportKind,
+    ExportStatus,
+    Notification,
+    NotificationPreference,
+)
 from mentorship.models.matching import (
     OPEN_PROPOSAL_STATUSES,
     MatchingRun,
@@ -28,7 +37,12 @@ __all__ = [
     "OPEN_PROPOSAL_STATUSES",
     "SEAT_HOLDING_STATUSES",
     "AuditEvent",
+    "CalendarFeed",
+    "EmailState",
     "Exclusion",
+    "Export",
+    "ExportKind",
+    "ExportStatus",
     "Introduction",
     "IntroductionOutcome",
     "LoginAttempts",
@@ -39,6 +53,8 @@ __all__ = [
     "Membership",
     "Mentorship",
     "MentorshipStatus",
+    "Notification",
+    "NotificationPreference",
     "Personality",
     "Position",
     "Profile",

@@ -45,6 +45,31 @@ class Programme(models.Model):
         validators=[validate_slug_list],
         help_text="Topics this programme adds to the shared taxonomy.",
     )
+    # Engagement timers (DESIGN.md, "Engagement: timers and notifications"); 0 turns one off.
+    first_reminder_hours = models.PositiveSmallIntegerField(
+        default=48, help_text="Remind the mentor this many hours before a request expires (0: off)."
+    )
+    second_reminder_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="A second reminder this many hours before the deadline (0: off)."
+    )
+    expiries_before_pause = models.PositiveSmallIntegerField(
+        default=2,
+        help_text="Requests expiring in a row that pause a mentor from new requests (0: never).",
+    )
+    cadence_nudges = models.BooleanField(
+        default=True, help_text="Nudge a pair when its next session falls due and when overdue."
+    )
+    inactivity_warning_days = models.PositiveSmallIntegerField(
+        default=60,
+        help_text="Warn a pair and the coordinators after this many days without a "
+        "session (0: off; never sent at or after the pause).",
+    )
+    inactivity_pause_days = models.PositiveSmallIntegerField(
+        default=90, help_text="Pause a mentorship after this many days without a session (0: off)."
+    )
+    follow_up_reminders = models.BooleanField(
+        default=True, help_text="Remind the mentee on an introduction's follow-up date."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -65,6 +90,17 @@ class Programme(models.Model):
             models.CheckConstraint(
                 condition=Q(proposals_per_request__gte=1, proposals_per_request__lte=20),
                 name="programme_proposals_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_reminder_hours__lte=720, second_reminder_hours__lte=720),
+                name="programme_reminder_hours_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(expiries_before_pause__lte=20), name="programme_expiries_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(inactivity_warning_days__lte=730, inactivity_pause_days__lte=730),
+                name="programme_inactivity_range",
             ),
         ]
 
@@ -94,6 +130,18 @@ class Membership(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=16, choices=Role.choices)
     joined_at = models.DateTimeField(auto_now_add=True)
+    requests_paused_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="A mentor let requests expire in a row: no new requests until they confirm "
+        "they are available again.",
+    )
+    available_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the mentor last confirmed they are available; earlier expiries no "
+        "longer count towards a pause.",
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -103,6 +151,10 @@ class Membership(models.Model):
                 fields=["user", "programme", "role"], name="membership_one_role_per_programme"
             ),
             models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+            models.CheckConstraint(
+                condition=Q(requests_paused_at__isnull=True) | Q(role=Role.MENTOR),
+                name="membership_only_mentors_paused",
+            ),
         ]
         indexes = [
             # Cohort matching and the member lists load a programme's members by role.

@@ -13,11 +13,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from mentorship.models import Role, User
+from mentorship.errors import NotFound
+from mentorship.models import Export as StoredExport
+from mentorship.models import Programme, Role, User
 from mentorship.selectors.cadence import programme_cadence
-from mentorship.selectors.programmes import programme_members
+from mentorship.selectors.programmes import coordinated_programme, programme_members
 
 # Spreadsheets read a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -134,3 +137,28 @@ def members_export(*, actor: User, slug: str, today: dt.date | None = None) -> E
             ]
 
     return Export(f"{listing.programme.slug}-members-{today.isoformat()}.csv", lines())
+
+
+# Background exports (services/exports.py) ---------------------------------------------------
+
+
+def exports_of(*, actor: User, slug: str) -> tuple[Programme, QuerySet[StoredExport]]:
+    """The programme's exports, newest first, for its coordinators (without the files)."""
+    programme = coordinated_programme(actor, slug)
+    exports = (
+        StoredExport.objects.filter(programme=programme)
+        .select_related("requested_by")
+        .defer("content")
+        .order_by("-created_at", "-pk")
+    )
+    return programme, exports
+
+
+def export_for(*, actor: User, slug: str, pk: int) -> StoredExport:
+    programme = coordinated_programme(actor, slug)
+    export = (
+        StoredExport.objects.select_related("programme").filter(programme=programme, pk=pk).first()
+    )
+    if export is None:
+        raise NotFound("No such export.")
+    return export

@@ -26,6 +26,7 @@ from mentorship.models import (
 )
 from mentorship.selectors.navigation import profile_is_complete
 from mentorship.selectors.proposals import latest_match_request, proposals_for, shortlist
+from mentorship.selectors.responsiveness import Responsiveness, with_responsiveness
 from mentorship.services.proposals import MAX_PENDING_REQUESTS, pending_requests
 from mentorship.taxonomy import MeetingFormat, Seniority, language_name
 
@@ -63,6 +64,7 @@ class Suggestion:
     proposal: Proposal
     mentor: PersonSummary
     components: list[Component]
+    responsiveness: Responsiveness
 
     @property
     def percent(self) -> int:
@@ -117,12 +119,22 @@ def components_of(values: Mapping[str, float]) -> list[Component]:
     ]
 
 
+def suggestions_of(proposals: list[Proposal]) -> list[Suggestion]:
+    """Shortlist cards, with how responsive each mentor is in the proposal's programme."""
+    return [
+        Suggestion(
+            proposal=p,
+            mentor=person_summary(p.mentor),
+            components=components_of(p.components or {}),
+            responsiveness=p.responsiveness,  # type: ignore[attr-defined]
+        )
+        for p in with_responsiveness(proposals)
+    ]
+
+
 def suggestion_of(proposal: Proposal) -> Suggestion:
-    return Suggestion(
-        proposal=proposal,
-        mentor=person_summary(proposal.mentor),
-        components=components_of(proposal.components or {}),
-    )
+    [suggestion] = suggestions_of([proposal])
+    return suggestion
 
 
 def mentee_programmes(user: User) -> QuerySet[Programme]:
@@ -164,7 +176,7 @@ def find_mentor(user: User, programme: Programme) -> FindMentor:
     return FindMentor(
         programme=programme,
         match_request=match_request,
-        suggestions=[suggestion_of(p) for p in shortlist(user, match_request)],
+        suggestions=suggestions_of(shortlist(user, match_request)),
         mentorship=current_mentorship(user, programme),
         requests_left=requests_left(user, programme),
         profile_complete=profile_is_complete(profile, as_mentor=False),

@@ -20,6 +20,7 @@ from mentorship.models import (
     User,
 )
 from mentorship.services._common import audit_event, require_status, set_status
+from mentorship.services.availability import is_paused
 from mentorship.services.proposals import has_free_seat, has_mentor, send_request
 
 
@@ -101,7 +102,8 @@ def _is_waiting(draft: Proposal) -> bool:
 @transaction.atomic
 def publish_matching_run(*, actor: User, run: MatchingRun) -> MatchingRun:
     """Send every draft proposal to its mentor as a request. Pairs overtaken since drafting
-    (the mentee found a mentor or asked one, the mentor filled up) are withdrawn instead."""
+    (the mentee found a mentor or asked one, the mentor filled up or was paused from new
+    requests) are withdrawn instead."""
     require_role(actor, run.programme, Role.COORDINATOR)
     run = (
         MatchingRun.objects.select_for_update(of=("self",))
@@ -122,6 +124,7 @@ def publish_matching_run(*, actor: User, run: MatchingRun) -> MatchingRun:
         if (
             has_mentor(proposal.mentee_id, proposal.programme_id)
             or not has_free_seat(proposal.mentor_id)
+            or is_paused(proposal.mentor_id, proposal.programme_id)
             or _is_waiting(proposal)
         ):
             set_status(

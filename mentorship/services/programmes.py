@@ -25,6 +25,14 @@ SETTINGS = (
     "proposals_per_request",
     "matching_weights",
     "extra_topics",
+    # Engagement timers (issue 9); 0 turns a timer off.
+    "first_reminder_hours",
+    "second_reminder_hours",
+    "expiries_before_pause",
+    "cadence_nudges",
+    "inactivity_warning_days",
+    "inactivity_pause_days",
+    "follow_up_reminders",
 )
 SETTINGS_FIELDS = frozenset({"name", *SETTINGS})
 SELF_SERVICE_ROLES = (Role.MENTEE, Role.MENTOR)

@@ -4,12 +4,13 @@ expired | withdrawn, or dismissed."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Min, QuerySet
 from django.utils import timezone
 
-from mentorship import matching_adapter, notifications
+from mentorship import matching_adapter
 from mentorship.access import require_role
 from mentorship.errors import (
     CapacityReached,
@@ -31,6 +32,7 @@ from mentorship.models import (
     Role,
     User,
 )
+from mentorship.notifications import notify
 from mentorship.services._common import (
     audit_event,
     clean_text,
@@ -39,6 +41,7 @@ from mentorship.services._common import (
     set_status,
     validated_save,
 )
+from mentorship.services.availability import is_paused, pause_if_lapsing
 
 MAX_PENDING_REQUESTS = 3  # a mentee may wait on this many mentors at once in a programme
 
@@ -133,7 +136,23 @@ def send_request(proposal: Proposal, *, actor: User | None, message: str, now: d
     proposal.expires_at = now + dt.timedelta(days=proposal.programme.response_deadline_days)
     proposal.save()
     record(actor=actor, obj=proposal, action="request", from_state=before, to_state=proposal.status)
-    notifications.notify("proposal_requested", proposal)
+    context: dict[str, Any] = {
+        "mentor": proposal.mentor.display_name,
+        "mentee": proposal.mentee.display_name,
+        "programme": proposal.programme.name,
+        "deadline": proposal.expires_at,
+    }
+    from_run = proposal.matching_run_id is not None
+    notify(
+        "request_received",
+        recipients=[proposal.mentor],
+        about=proposal,
+        message=proposal.message,
+        from_run=from_run,
+        **context,
+    )
+    if from_run:
+        notify("matched_by_run", recipients=[proposal.mentee], about=proposal, **context)
 
 
 @transaction.atomic
@@ -158,6 +177,8 @@ def request_proposal(*, actor: User, proposal: Proposal, message: str = "") -> P
         raise Conflict("You have already asked this mentor.")
     if not has_free_seat(proposal.mentor_id):
         raise CapacityReached("This mentor has no free place right now.")
+    if is_paused(proposal.mentor_id, proposal.programme_id):
+        raise Conflict("This mentor is not taking new requests right now.")
     send_request(proposal, actor=actor, message=clean_text(message), now=timezone.now())
     return proposal
 
@@ -221,7 +242,15 @@ def accept_proposal(
     validated_save(mentorship)
     record(actor=actor, obj=mentorship, action="start", to_state=mentorship.status)
     _withdraw_others(proposal)
-    notifications.notify("proposal_accepted", proposal)
+    notify(
+        "request_accepted",
+        recipients=[proposal.mentee],
+        about=proposal,
+        mentor=proposal.mentor.display_name,
+        programme=programme.name,
+        mentorship_id=mentorship.pk,
+        cadence_days=mentorship.cadence_days,
+    )
     return mentorship
 
 
@@ -263,7 +292,14 @@ def decline_proposal(*, actor: User, proposal: Proposal, reason: str) -> Proposa
     proposal.decline_reason = reason
     proposal.responded_at = timezone.now()
     set_status(proposal, to=ProposalStatus.DECLINED, actor=actor, action="decline")
-    notifications.notify("proposal_declined", proposal)
+    notify(
+        "request_declined",
+        recipients=[proposal.mentee],
+        about=proposal,
+        mentor=proposal.mentor.display_name,
+        programme=proposal.programme.name,
+        reason=reason,
+    )
     return proposal
 
 
@@ -287,7 +323,9 @@ def _next_choice(expired: Proposal) -> Proposal | None:
         status=ProposalStatus.SUGGESTED, rank__gt=first_asked or expired.rank
     ).exclude(mentor_id__in=already_asked)
     for candidate in candidates:
-        if has_free_seat(candidate.mentor_id):
+        if has_free_seat(candidate.mentor_id) and not is_paused(
+            candidate.mentor_id, candidate.programme_id
+        ):
             return candidate
     return None
 
@@ -296,7 +334,8 @@ def expire_proposal(*, proposal: Proposal, now: dt.datetime | None = None) -> Pr
     """Expire one unanswered request past its deadline and request the mentee's next choice.
 
     Returns the next proposal requested, if any. Does nothing if the request was answered or
-    its deadline has not passed (so a sweep racing a mentor's answer is harmless).
+    its deadline has not passed (so a sweep racing a mentor's answer, or a second sweep, is
+    harmless). Both sides are told; a mentor whose requests expire in a row is paused.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -309,11 +348,21 @@ def expire_proposal(*, proposal: Proposal, now: dt.datetime | None = None) -> Pr
             return None
         proposal.responded_at = now
         set_status(proposal, to=ProposalStatus.EXPIRED, actor=None, action="expire")
-        notifications.notify("proposal_expired", proposal)
+        pause_if_lapsing(expired=proposal, now=now)
         successor = _next_choice(proposal)
         if successor is not None:
             successor = _locked(successor)
             send_request(successor, actor=None, message="", now=now)
+        next_mentor = successor.mentor.display_name if successor is not None else ""
+        context: dict[str, Any] = {
+            "mentor": proposal.mentor.display_name,
+            "mentee": proposal.mentee.display_name,
+            "programme": proposal.programme.name,
+            "deadline": proposal.expires_at,
+            "next_mentor": next_mentor,
+        }
+        notify("request_expired", recipients=[proposal.mentee], about=proposal, **context)
+        notify("request_lapsed", recipients=[proposal.mentor], about=proposal, **context)
         return successor
 
 

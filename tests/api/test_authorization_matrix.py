@@ -27,7 +27,7 @@ from django.urls import URLPattern, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from mentorship import factories
+from mentorship import factories, notifications
 from mentorship.models import (
     AuditEvent,
     MatchingRun,
@@ -104,6 +104,21 @@ def build_world() -> World:
         ),
     }
     objects["match_request"] = tuple(pr.match_request for pr in objects["requested"])
+    # A notification of each pair's mentee (a person's own: nobody else sees it).
+    told = [
+        notifications.notify(
+            "follow_up_due",
+            recipients=[ship.mentee],
+            about=ship,
+            contact="Kim Lee",
+            introducer="A mentor",
+            purpose="Meet.",
+            programme=ship.programme.name,
+            mentorship_id=ship.pk,
+        )[0]
+        for ship in objects["mentorship"]
+    ]
+    objects["notification"] = (told[0], told[1], told[2])
     assert all(objects[kind][1] is None for kind in NO_PEER)
     users = {
         "anonymous": None,
@@ -442,6 +457,37 @@ ROWS = [
         obj="introduction",
         body={"outcome": "met"},
         own=pair_and_coordinator(200),
+    ),
+    # Engagement (issue 9)
+    Row("api-notifications", "GET", "notifications/", **everyone(200)),
+    Row(
+        "api-notification-read",
+        "POST",
+        "notifications/{obj}/read/",
+        obj="notification",
+        own={"mentee": 200, "mentor": 404, "coordinator": 404, "other": 404},
+    ),
+    Row("api-notification-preferences", "GET", "me/notification-preferences/", **everyone(200)),
+    Row(
+        "api-notification-preferences",
+        "PATCH",
+        "me/notification-preferences/",
+        body={"cadence_due": False},
+        **everyone(200),
+    ),
+    # The feed's key stands for signing in (tests/api/test_engagement_api.py has the right one).
+    Row(
+        "api-sessions-feed",
+        "GET",
+        "me/sessions.ics?key=not-the-key-of-anyone-0123456789",
+        **everyone(404, anonymous=404),
+    ),
+    Row(
+        "api-mentorship-nudge",
+        "POST",
+        "mentorships/{obj}/nudge/",
+        obj="mentorship",
+        own=coordinator_only(200),
     ),
     Row("api-schema", "GET", "schema/", **everyone(200, 200)),
     Row("api-docs", "GET", "docs/", **everyone(200, 200)),

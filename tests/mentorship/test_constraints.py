@@ -14,13 +14,16 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import BaseConstraint, F, Model, UniqueConstraint
 from django.utils import timezone
 
-from mentorship import factories
+from mentorship import factories, notifications
 from mentorship.models import (
     Exclusion,
+    Export,
     MatchingRun,
     MatchRequest,
     Membership,
     Mentorship,
+    Notification,
+    NotificationPreference,
     Programme,
     Proposal,
     ProposalStatus,
@@ -70,6 +73,21 @@ def rows(programme: Programme, coordinator: User, mentor: User, mentee: User) ->
             profile=mentee.profile, answers=[4] * 10
         ),
         "user": mentee,
+        "notification": notifications.notify(
+            "cadence_due",
+            recipients=[mentee],
+            about=mentorship,
+            programme="P",
+            due=TODAY,
+            cadence_days=14,
+            mentorship_id=mentorship.pk,
+        )[0],
+        "notificationpreference": NotificationPreference.objects.create(
+            user=mentee, kind="cadence_due", email=False
+        ),
+        "export": Export.objects.create(
+            programme=programme, requested_by=coordinator, kind="cadence"
+        ),
     }
 
 
@@ -254,6 +272,48 @@ VIOLATIONS = [
         )
         for value in (0.5, 7.5)
     ],
+    # Engagement (issue 9): programme timers, a mentor's pause, notifications, exports
+    Violation("programme_reminder_hours_range", "programme", {"first_reminder_hours": 721}),
+    Violation("programme_reminder_hours_range", "programme", {"second_reminder_hours": 721}),
+    Violation("programme_expiries_range", "programme", {"expiries_before_pause": 21}),
+    Violation("programme_inactivity_range", "programme", {"inactivity_warning_days": 731}),
+    Violation("programme_inactivity_range", "programme", {"inactivity_pause_days": 731}),
+    Violation("membership_only_mentors_paused", "membership", {"requests_paused_at": NOW}),
+    Violation(
+        "notification_once_per_event",
+        "notification",
+        create=lambda r: Notification.objects.create(
+            **{
+                f: getattr(r["notification"], f)
+                for f in ("recipient", "kind", "key", "object_type", "object_id", "title", "link")
+            }
+        ),
+    ),
+    Violation("notification_email_state_valid", "notification", {"email_state": "lost"}),
+    Violation("notification_emailed_at_iff_sent", "notification", {"email_state": "sent"}),
+    Violation("notification_emailed_at_iff_sent", "notification", {"emailed_at": NOW}),
+    Violation(
+        "notification_preference_once",
+        "notificationpreference",
+        create=lambda r: NotificationPreference.objects.create(
+            user=r["mentee"], kind="cadence_due", email=True
+        ),
+    ),
+    Violation("export_kind_valid", "export", {"kind": "everything"}),
+    Violation(
+        "export_status_valid",
+        "export",
+        {"status": "archived", "finished_at": NOW},
+    ),
+    Violation("export_finished_at_iff_done", "export", {"status": "ready"}),
+    Violation("export_finished_at_iff_done", "export", {"finished_at": NOW}),
+    Violation(
+        "export_one_pending_per_person",
+        "export",
+        create=lambda r: Export.objects.create(
+            programme=r["programme"], requested_by=r["export"].requested_by, kind="cadence"
+        ),
+    ),
     # User
     Violation(
         "user_email_unique_ci",
@@ -331,6 +391,28 @@ def test_the_database_refuses(rows, violation):
         ("mentorship", {"cadence_days": 365}),
         ("introduction", lambda r: {"contact_name": "", "contact_member": r["other_mentor"]}),
         ("personality", {"openness": 1.0, "emotional_stability": 7.0}),
+        (
+            "programme",
+            {
+                "first_reminder_hours": 720,
+                "second_reminder_hours": 720,
+                "expiries_before_pause": 20,
+                "inactivity_warning_days": 730,
+                "inactivity_pause_days": 730,
+            },
+        ),
+        (
+            "programme",
+            {
+                "first_reminder_hours": 0,
+                "second_reminder_hours": 0,
+                "expiries_before_pause": 0,
+                "inactivity_warning_days": 0,
+                "inactivity_pause_days": 0,
+            },
+        ),
+        ("notification", {"email_state": "sent", "emailed_at": NOW}),
+        ("export", {"status": "failed", "finished_at": NOW}),
     ],
 )
 def test_the_database_accepts_the_edges_of_each_rule(rows, row, update):

@@ -109,7 +109,14 @@ def test_publishing_sends_every_draft_to_its_mentor(
         "published",
     )
     assert (event.data["sent"], event.data["withdrawn"]) == (4, 0)
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(mentor.email for _, mentor in cohort)
+    # Each mentor gets the request, each mentee hears whom the coordinators matched them with.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [mentor.email for _, mentor in cohort] + [mentee.email for mentee, _ in cohort]
+    )
+    matched = {m.to[0]: m.subject for m in mail.outbox}
+    for mentee, mentor in cohort:
+        assert matched[mentee.email] == f"You are matched with {mentor.display_name}"
+        assert matched[mentor.email] == f"{mentee.display_name} would like you as their mentor"
 
 
 def test_pairs_overtaken_since_drafting_are_withdrawn_at_publication(
@@ -146,7 +153,8 @@ def test_pairs_overtaken_since_drafting_are_withdrawn_at_publication(
         )
     run.refresh_from_db()
     assert (run.summary["sent"], run.summary["withdrawn_at_publication"]) == (1, 3)
-    assert [m.to for m in mail.outbox] == [[fine_mentor.email]]
+    fine_mentee = drafts_of(run)[3].mentee
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([fine_mentor.email, fine_mentee.email])
 
 
 def test_publishing_twice_is_refused(coordinator, run, audit_of):
@@ -401,7 +409,7 @@ def test_a_drafted_run_is_published_to_the_mentors(
     }
     assert statuses == {"m1": S.REQUESTED, "m2": S.WITHDRAWN, "m3": S.REQUESTED}
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
-        [real_cohort["single"].email, real_cohort["wide"].email]
+        [real_cohort[name].email for name in ("single", "wide", "m1", "m3")]
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -99,7 +100,10 @@ def test_request_sends_the_suggestion_to_the_mentor_with_a_response_deadline(
     assert email.to == [mentor.email]
     assert mentee.display_name in email.subject
     assert "I'd value your PMO advice." in email.body
-    assert suggestion.expires_at.date().isoformat() in email.body
+    deadline = timezone.localtime(suggestion.expires_at, ZoneInfo(mentor.profile.timezone))
+    assert f"{deadline.day} {deadline:%B %Y}, {deadline:%H:%M}" in email.body
+    assert email.alternatives[0].mimetype == "text/html"  # type: ignore[attr-defined]
+    assert "/inbox/" in email.body
 
 
 @pytest.mark.parametrize("who", ["mentor", "peer_mentee", "coordinator", "outsider", "staff"])
@@ -544,7 +548,10 @@ def test_the_sweep_expires_only_unanswered_requests_past_their_deadline(
     assert [(e.actor, e.action, e.to_state) for e in events] == (
         [(None, "expire", S.EXPIRED)] if expires else []
     )
-    assert [m.to for m in mail.outbox] == ([[mentee.email]] if expires else [])
+    # Both sides are told: the mentee that the request expired, the mentor that it lapsed.
+    assert sorted(m.to[0] for m in mail.outbox) == (
+        sorted([mentee.email, mentor.email]) if expires else []
+    )
 
 
 def test_expire_proposal_leaves_a_request_whose_deadline_has_not_passed(request_):
@@ -603,9 +610,14 @@ def test_expiry_requests_the_next_ranked_suggestion_whose_mentor_has_room(
         S.REQUESTED,
     )
     assert [e.action for e in audit_of(overdue)] == ["expire"]
-    assert sorted(tuple(m.to) for m in mail.outbox) == sorted(
-        [(mentee.email,), (free.mentor.email,)]
-    )
+    told = {(m.to[0], m.subject) for m in mail.outbox}
+    assert told == {
+        (mentee.email, f"Your request to {overdue.mentor.display_name} expired"),
+        (overdue.mentor.email, f"The request from {mentee.display_name} expired"),
+        (free.mentor.email, f"{mentee.display_name} would like you as their mentor"),
+    }
+    expired_email = next(m for m in mail.outbox if m.to == [mentee.email])
+    assert f"asked your next choice, {free.mentor.display_name}" in expired_email.body
 
 
 def test_when_two_requests_expire_together_the_cascade_counts_from_the_first(

@@ -1,7 +1,7 @@
 """`python manage.py expire_proposals`: expire requests unanswered past their deadline.
 
-Celery beat runs the same sweep every 15 minutes in production; without a broker, run this
-from cron.
+Celery beat runs the same sweep every 15 minutes in production; without a broker, cron runs
+`manage.py run_engagement`, which includes it with every other engagement timer.
 """
 
 from __future__ import annotations
