@@ -140,7 +140,7 @@ class ContactSerializer(serializers.ModelSerializer):
 
 
 class ContactCreateSerializer(ContactSerializer):
-    programme = fields.SlugField(
+    programme = fields.SlugField(  # type: ignore[assignment]
         max_length=60, required=False, write_only=True, help_text=PROGRAMME_HELP
     )
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from mentorship.access import Viewer
@@ -24,9 +24,6 @@ from mentorship.models import (
     SHORT_LIST,
     Contact,
     ContactTier,
-    Introduction,
-    IntroductionOutcome,
-    Membership,
     Mentorship,
     NetworkPlan,
     Programme,
@@ -35,16 +32,11 @@ from mentorship.models import (
     User,
 )
 from mentorship.selectors.cadence import STATUSES, Cadence, cadence_of
-from mentorship.selectors.programmes import coordinated_programme
 from mentorship.taxonomy import ConnectionType, NetworkGroup
 from mentorship.validators import VALUE_IDEAS
 
-# Introductions that led somewhere: the mentee met the contact, or more came of it.
-LED_TO_OUTCOME = (IntroductionOutcome.MET, IntroductionOutcome.OPPORTUNITY)
 # Contacts that need a touchpoint, most urgent first.
 URGENCY = {"overdue": 0, "never_met": 1, "due": 2, "on_track": 3}
-# Relationships that are alive: touched within their tier's interval.
-ALIVE = ("on_track", "due")
 # Where a mentor's introduction helps most first: one's own delivery teams are met at work.
 INTRODUCTION_PRIORITY = (
     NetworkGroup.SENIOR_LEADERSHIP,
@@ -268,11 +260,6 @@ def thin_spots(groups: Sequence[Coverage], types: Sequence[Coverage]) -> list[Th
     return spots
 
 
-def thin_group_keys(groups: Sequence[Coverage]) -> list[str]:
-    """Network groups without a healthy contact: what a mentor's reach can help with."""
-    return [g.key for g in groups if g.healthy == 0]
-
-
 # The summary ------------------------------------------------------------------------------
 
 
@@ -480,134 +467,3 @@ def network_panel(
     return NetworkPanel(
         mentee=mentorship.mentee, viewer_is_owner=viewer.pk == mentorship.mentee_id, summary=summary
     )
-
-
-# Coordinators: aggregates only ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MenteeNetworkRow:
-    mentee: User
-    contacts: int
-    on_track: int
-    touchpoints: int
-    touchpoints_last_30_days: int
-
-
-@dataclass(frozen=True)
-class NetworkAggregates:
-    programme: Programme
-    mentees: int
-    mentees_with_plan: int
-    contacts: int
-    on_track: int
-    touchpoints_last_30_days: int
-    introductions: int
-    introductions_as_contacts: int
-    active_relationships: int
-    rows: list[MenteeNetworkRow]
-
-    @property
-    def active_relationship_rate(self) -> float | None:
-        if not self.introductions:
-            return None
-        return round(self.active_relationships / self.introductions, 3)
-
-
-def programme_network_aggregates(
-    *, actor: User, slug: str, today: dt.date | None = None
-) -> NetworkAggregates:
-    """Per mentee of a programme the actor coordinates: how many contacts and touchpoints, and
-    how many introductions became active relationships. Counts only: never a contact."""
-    programme = coordinated_programme(actor, slug)
-    today = today or timezone.localdate()
-    recent = today - dt.timedelta(days=30)
-    contacts = list(
-        with_touchpoint_counts(Contact.objects.filter(plan__programme=programme).active())
-        .annotate(recent_touchpoints=Count("touchpoints", filter=Q(touchpoints__date__gt=recent)))
-        .select_related("plan__programme")
-    )
-    status = {c.pk: contact_cadence(c, today=today).status for c in contacts}
-    per_owner: dict[int, list[Any]] = defaultdict(list)
-    for contact in contacts:
-        per_owner[contact.plan.owner_id].append(contact)
-    owners = User.objects.filter(network_plans__programme=programme).order_by(
-        "first_name", "last_name", "username"
-    )
-    rows = [
-        MenteeNetworkRow(
-            mentee=owner,
-            contacts=len(per_owner[owner.pk]),
-            on_track=sum(1 for c in per_owner[owner.pk] if status[c.pk] == "on_track"),
-            touchpoints=sum(c.touchpoints_held for c in per_owner[owner.pk]),
-            touchpoints_last_30_days=sum(c.recent_touchpoints for c in per_owner[owner.pk]),
-        )
-        for owner in owners
-    ]
-    rows.sort(key=lambda r: (-r.contacts, -r.touchpoints))
-    introduced = [c for c in contacts if c.introduction_id]
-    return NetworkAggregates(
-        programme=programme,
-        mentees=Membership.objects.filter(programme=programme, role=Role.MENTEE).count(),
-        mentees_with_plan=len(rows),
-        contacts=len(contacts),
-        on_track=sum(1 for c in contacts if status[c.pk] == "on_track"),
-        touchpoints_last_30_days=sum(c.recent_touchpoints for c in contacts),
-        introductions=Introduction.objects.filter(mentorship__programme=programme).count(),
-        introductions_as_contacts=len(introduced),
-        active_relationships=sum(
-            1 for c in introduced if c.touchpoints_held and status[c.pk] in ALIVE
-        ),
-        rows=rows,
-    )
-
-
-# Network reach: the matching factor's inputs ---------------------------------------------------
-
-
-def mentor_network_reach(programme: Programme) -> dict[int, dict[str, dict[str, int]]]:
-    """Per mentor of the programme (user id), their introductions in it by network group and
-    how many led to an outcome (the mentee met the contact, or more):
-    `{mentor_id: {"senior_leadership": {"introductions": 6, "with_outcome": 4}, ...}}`.
-    Every mentor is present; groups they never introduced into are absent."""
-    reach: dict[int, dict[str, dict[str, int]]] = {
-        user_id: {}
-        for user_id in Membership.objects.filter(programme=programme, role=Role.MENTOR)
-        .values_list("user_id", flat=True)
-        .order_by("user_id")
-    }
-    rows = (
-        Introduction.objects.filter(
-            mentorship__programme=programme, introducer_id=F("mentorship__mentor_id")
-        )
-        .values("introducer_id", "network_group")
-        .annotate(
-            introductions=Count("id"),
-            with_outcome=Count("id", filter=Q(outcome__in=LED_TO_OUTCOME)),
-        )
-        .order_by()
-    )
-    for row in rows:
-        if row["introducer_id"] in reach:
-            reach[row["introducer_id"]][row["network_group"]] = {
-                "introductions": row["introductions"],
-                "with_outcome": row["with_outcome"],
-            }
-    return reach
-
-
-def thin_groups(
-    programme: Programme, mentee_ids: Iterable[int], *, today: dt.date | None = None
-) -> dict[int, list[str]]:
-    """Per mentee (user id), the network groups of their plan in the programme without a
-    healthy contact, in taxonomy order; a mentee with no plan is thin everywhere."""
-    today = today or timezone.localdate()
-    ids = list(mentee_ids)
-    healthy: dict[int, set[str]] = defaultdict(set)
-    contacts = with_touchpoint_counts(
-        Contact.objects.filter(plan__programme=programme, plan__owner_id__in=ids).active()
-    ).select_related("plan__programme")
-    for contact in contacts:
-        if contact_cadence(contact, today=today).status == "on_track":
-            healthy[contact.plan.owner_id].add(contact.network_group)
-    return {i: [g for g in NetworkGroup.values if g not in healthy[i]] for i in ids}

@@ -346,7 +346,11 @@ def test_an_introduction_becomes_a_contact_of_the_mentees_plan(pair, audit_of):
     contact = Contact.objects.get(introduction=introduction)
     assert contact.plan.owner == pair.mentee
     assert contact.plan.programme == pair.programme
-    assert (contact.name, contact.organisation, contact.role) == ("Kim Lee", "Gridline Power", "COO")
+    assert (contact.name, contact.organisation, contact.role) == (
+        "Kim Lee",
+        "Gridline Power",
+        "COO",
+    )
     assert (contact.network_group, contact.connection_type) == ("senior_leadership", "strategic")
     assert contact.why == "How an energy PMO runs its portfolio board."
     assert contact.tier == ContactTier.REGULAR
@@ -391,7 +395,11 @@ def test_the_mentees_first_touchpoint_confirms_the_introduction(pair, audit_of):
     introduction.refresh_from_db()
     assert introduction.confirmed_at is not None
     event = audit_of(introduction)[-1]
-    assert (event.actor, event.action, event.data) == (pair.mentee, "confirm", {"via": "touchpoint"})
+    assert (event.actor, event.action, event.data) == (
+        pair.mentee,
+        "confirm",
+        {"via": "touchpoint"},
+    )
 
     confirmed_at = introduction.confirmed_at
     network.log_touchpoint(actor=pair.mentee, contact=contact, date=TODAY, vehicle="call")
@@ -408,6 +416,7 @@ def test_the_outcome_is_recorded_once_on_the_introduction(pair):
     )
 
     contact = Contact.objects.select_related("introduction").get(pk=introduction.contact.pk)
+    assert contact.introduction is not None
     assert contact.introduction.outcome == IntroductionOutcome.OPPORTUNITY
     assert not hasattr(Contact, "outcome")
 
@@ -416,7 +425,9 @@ def test_a_new_follow_up_date_moves_the_first_touchpoint_until_the_mentee_is_in_
     introduction = introduce(pair)
     later = TODAY + dt.timedelta(days=30)
 
-    mentorships.update_introduction(actor=pair.mentor, introduction=introduction, follow_up_on=later)
+    mentorships.update_introduction(
+        actor=pair.mentor, introduction=introduction, follow_up_on=later
+    )
     assert Contact.objects.get(introduction=introduction).first_due_on == later
 
     network.log_touchpoint(
