@@ -8,6 +8,7 @@ from api import fields
 from api.serializers.common import PersonSerializer
 from mentorship.models import Programme, Role
 from mentorship.services.programmes import SETTINGS
+from mentorship.validators import VALUE_IDEA_LENGTH, VALUE_IDEAS_MAX
 
 COORDINATOR_ONLY = ("join_code", "matching_weights")
 
@@ -21,6 +22,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
     matching_weights = serializers.DictField(
         child=fields.FloatField(), read_only=True, allow_null=True
     )
+    network_value_ideas = serializers.ListField(child=fields.CharField(), read_only=True)
 
     class Meta:
         model = Programme
@@ -67,6 +69,17 @@ class ProgrammeUpdateSerializer(serializers.Serializer):
     )
     extra_topics = fields.UniqueListField(
         child=fields.RegexField(r"^[a-z][a-z0-9_]{1,39}$"), max_length=30, required=False
+    )
+    # The network plan: days between touchpoints by tier (key ≤ regular ≤ light), and the ways
+    # to offer value a due contact suggests.
+    key_contact_cadence_days = fields.IntegerField(min_value=1, max_value=365, required=False)
+    regular_contact_cadence_days = fields.IntegerField(min_value=1, max_value=365, required=False)
+    light_contact_cadence_days = fields.IntegerField(min_value=1, max_value=365, required=False)
+    network_value_ideas = fields.UniqueListField(
+        child=fields.CharField(max_length=VALUE_IDEA_LENGTH),
+        min_length=1,
+        max_length=VALUE_IDEAS_MAX,
+        required=False,
     )
 
 
