@@ -25,6 +25,7 @@ from django.utils import timezone
 from faker import Faker
 
 from mentorship import factories
+from mentorship.demo_network import NetworkHistory
 from mentorship.errors import DomainError
 from mentorship.models import (
     IntroductionOutcome,
@@ -144,6 +145,7 @@ class DemoBuilder:
         self.sim = Simulation()
         self.aims: dict[int, tuple[str, str]] = {}
         self.styles: list[str] = []
+        self.network = NetworkHistory(seed=seed, now=self.now)
 
     # People ----------------------------------------------------------------------------
 
@@ -413,7 +415,7 @@ class DemoBuilder:
             contact_name=self.fake.name(),
             contact_organisation=rng.choice(factories.ORGANISATIONS[industry]),
             contact_role=rng.choice(factories.TITLES_BY_SENIORITY[rng.randint(3, 6)]),
-            network_group=rng.choice(NetworkGroup.values),
+            network_group=self.network.group_for(mentorship, rng.choice(NetworkGroup.values)),
             connection_type=rng.choice(ConnectionType.values),
             purpose=rng.choice(
                 [
@@ -435,15 +437,8 @@ class DemoBuilder:
                     IntroductionOutcome.NO_RESPONSE,
                 ]
             )
-            self.sim.at(
-                later,
-                lambda: mentorships.update_introduction(
-                    actor=mentorship.mentee,
-                    introduction=introduction,
-                    confirmed=True,
-                    outcome=outcome,
-                ),
-            )
+            # The mentee's first touchpoint confirms it; the outcome is recorded on it.
+            self.sim.at(later, lambda: self.network.follow_up(mentorship, introduction, outcome))
 
     # The whole programme -----------------------------------------------------------------
 
@@ -509,6 +504,12 @@ class DemoBuilder:
         with clock(self.now - dt.timedelta(hours=2)):
             self.ask(programme, newcomer, request=False)
         self.sim.run_until(self.now)
+        # The mentees' network plans, on the same clock (introductions are already contacts).
+        import time
+
+        t0 = time.perf_counter()
+        self.network.build(programme)
+        print("NETWORK PASS", time.perf_counter() - t0)
         return programme
 
     def cohort_run(self, programme: Programme, coordinator: User) -> None:

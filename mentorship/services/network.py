@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,12 +26,24 @@ from mentorship.models import (
     User,
 )
 from mentorship.selectors.network import plan_programme
-from mentorship.services._common import clean_text, record, validated_save
+from mentorship.services._common import as_validation_failed, clean_text, record
 
 CONTACT_FIELDS = ("name", "organisation", "role", "network_group", "connection_type", "tier", "why")
 TOUCHPOINT_FIELDS = ("date", "vehicle", "note")
 # Touchpoints are logged after the fact; a day of slack for time zones ahead of the server's.
 FUTURE_SLACK = dt.timedelta(days=1)
+
+
+def _validated_save(obj: Contact | Touchpoint | NetworkPlan) -> None:
+    """`full_clean()` then `save()`, without Django's re-check of each CheckConstraint (one
+    query apiece, six for a contact): the database enforces every constraint, and the rules they
+    express are checked first with clearer messages (`_check_contact`, the field choices). The
+    demo's network history took twice as long with them."""
+    try:
+        obj.full_clean(validate_constraints=False)
+    except ValidationError as error:
+        raise as_validation_failed(error) from error
+    obj.save()
 
 
 def _refuse_unknown(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
@@ -109,7 +122,7 @@ def add_contact(*, actor: User, programme: Programme | str | None = None, **fiel
     contact = Contact(plan=plan, added_on=timezone.localdate())
     _apply(contact, fields)
     _check_contact(contact)
-    validated_save(contact)
+    _validated_save(contact)
     record(
         actor=actor,
         obj=contact,
@@ -133,7 +146,7 @@ def update_contact(*, actor: User, contact: Contact, **fields: Any) -> Contact:
     before = contact.tier
     changed = _apply(contact, fields)
     _check_contact(contact)
-    validated_save(contact)
+    _validated_save(contact)
     if changed:
         record(
             actor=actor,
@@ -155,7 +168,7 @@ def archive_contact(*, actor: User, contact: Contact) -> Contact:
     if contact.archived_at is not None:
         return contact
     contact.archived_at = timezone.now()
-    validated_save(contact)
+    _validated_save(contact)
     record(
         actor=actor,
         obj=contact,
@@ -175,7 +188,7 @@ def restore_contact(*, actor: User, contact: Contact) -> Contact:
         return contact
     contact.archived_at = None
     _check_contact(contact)
-    validated_save(contact)
+    _validated_save(contact)
     record(
         actor=actor,
         obj=contact,
@@ -205,7 +218,7 @@ def log_touchpoint(
     if same is not None:
         return same
     touchpoint = Touchpoint(contact=contact, date=date, vehicle=vehicle, note=note)
-    validated_save(touchpoint)
+    _validated_save(touchpoint)
     record(
         actor=actor,
         obj=touchpoint,
@@ -252,7 +265,7 @@ def share_plan(
         return plan
     plan.shared_with_mentor = shared
     plan.shared_at = timezone.now() if shared else None
-    validated_save(plan)
+    _validated_save(plan)
     record(
         actor=actor,
         obj=plan,
@@ -303,7 +316,7 @@ def contact_from_introduction(*, actor: User, introduction: Introduction) -> Con
         added_on=timezone.localdate(),
         first_due_on=introduction.follow_up_on,
     )
-    validated_save(contact)
+    _validated_save(contact)
     record(
         actor=actor,
         obj=contact,
