@@ -43,10 +43,7 @@ class ContactForm(forms.Form):
 
 
 class TouchpointForm(forms.Form):
-    date = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="When it happened.",
-    )
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     vehicle = forms.ChoiceField(label="How you were in touch", choices=TouchpointVehicle.choices)
     note = forms.CharField(label="Note (optional)", max_length=2000, required=False)
 

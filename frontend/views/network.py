@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, register_converter, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_htmx.http import trigger_client_event
 
 from frontend.forms.base import add_domain_error
 from frontend.forms.network import ContactForm, OutcomeForm, TouchpointForm
@@ -122,7 +123,9 @@ def log_touchpoint(request: HttpRequest, pk: int) -> HttpResponse:
         template = partial_or_page(request, f"{PAGES}/my_network.html", f"{PAGES}/_contact.html")
         return render(request, template, context, status=400)
     if request.htmx:  # type: ignore[attr-defined]
-        return render(request, f"{PAGES}/_touchpoint_logged.html", context)
+        response = render(request, f"{PAGES}/_touchpoint_logged.html", context)
+        # The chart's new numbers (htmx drops <script> elements, json_script's too, from swaps).
+        return trigger_client_event(response, "network-coverage", summary.chart(), after="settle")
     messages.success(request, f"Touchpoint with {contact.name} logged.")
     if request.POST.get("from") == "contact":
         return redirect("network-contact", pk=pk)

@@ -1,18 +1,12 @@
 // The network plan page: the coverage chart (Chart.js), drawn from the numbers the page embeds
-// with json_script, and redrawn when htmx swaps in a fresh coverage section after a touchpoint.
-// Without JavaScript the table beside the chart carries the same numbers.
+// with json_script, and redrawn with the numbers a touchpoint's htmx response sends. Without
+// JavaScript the table beside the chart carries the same numbers.
 (function () {
   "use strict";
 
   var COLOURS = { healthy: "#17663f", other: "#b8860b" };
 
-  function draw() {
-    var canvas = document.getElementById("network-coverage-chart");
-    var source = document.getElementById("network-coverage-data");
-    if (!canvas || !source || typeof window.Chart === "undefined") {
-      return;
-    }
-    var data = JSON.parse(source.textContent);
+  function render(canvas, data) {
     var existing = window.Chart.getChart(canvas);
     if (existing) {
       existing.destroy();
@@ -40,6 +34,34 @@
     });
   }
 
+  function chartCanvas() {
+    var canvas = document.getElementById("network-coverage-chart");
+    return canvas && typeof window.Chart !== "undefined" ? canvas : null;
+  }
+
+  // The page's numbers, embedded with json_script.
+  function drawFromPage() {
+    var canvas = chartCanvas();
+    var source = document.getElementById("network-coverage-data");
+    if (canvas && source) {
+      render(canvas, JSON.parse(source.textContent));
+    }
+  }
+
+  // After a touchpoint, htmx swaps in a fresh coverage section (a new canvas) and the server
+  // sends the new numbers in an HX-Trigger-After-Settle event.
+  document.addEventListener("network-coverage", function (event) {
+    var canvas = chartCanvas();
+    var source = document.getElementById("network-coverage-data");
+    var data = { labels: event.detail.labels, healthy: event.detail.healthy, other: event.detail.other };
+    if (source) {
+      source.textContent = JSON.stringify(data);
+    }
+    if (canvas) {
+      render(canvas, data);
+    }
+  });
+
   // A touchpoint form answered 400 carries its errors: show them in place (htmx leaves error
   // responses unswapped by default).
   document.addEventListener("htmx:beforeSwap", function (event) {
@@ -49,11 +71,5 @@
       detail.isError = false;
     }
   });
-  // htmx:load fires for the page and for every swapped-in element, out-of-band ones included.
-  document.addEventListener("htmx:load", function (event) {
-    if (event.target === document.body || event.target.id === "network-coverage") {
-      draw();
-    }
-  });
-  document.addEventListener("DOMContentLoaded", draw);
+  document.addEventListener("DOMContentLoaded", drawFromPage);
 })();
