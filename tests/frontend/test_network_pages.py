@@ -283,7 +283,7 @@ def test_the_mentee_records_an_introductions_outcome_on_the_contact_page(client,
     assert "outcome is recorded" in response.content.decode()
     introduction.refresh_from_db()
     assert introduction.outcome == "opportunity"
-    assert "Led to an opportunity" in client.get("/network/").content.decode()
+    assert "outcome: led to an opportunity" in client.get("/network/").content.decode()
 
 
 def test_a_contact_without_an_introduction_has_no_outcome(client, mentee):
