@@ -59,7 +59,11 @@ def _plan(owner: User, programme: Programme) -> NetworkPlan:
     """The owner's plan in the programme, created on first use, locked for this transaction
     (so two concurrent writes cannot both take the last key place)."""
     plan, _ = NetworkPlan.objects.get_or_create(owner=owner, programme=programme)
-    return NetworkPlan.objects.select_for_update().select_related("programme").get(pk=plan.pk)
+    return (
+        NetworkPlan.objects.select_for_update(of=("self",))
+        .select_related("programme")
+        .get(pk=plan.pk)
+    )
 
 
 def _locked_contact(actor: User, contact: Contact) -> Contact:
