@@ -3,6 +3,7 @@ owner (and their mentor, while shared) reads."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -35,16 +36,19 @@ from mentorship.selectors.network import (
 from mentorship.services import network
 
 TAG = "network"
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 PROGRAMME_PARAM = OpenApiParameter(
     "programme",
     str,
+    pattern=rf"^{SLUG.pattern}$",
+    allow_blank=False,
     description="A programme's slug; needed only by a mentee of several programmes.",
 )
 
 
 def _programme_param(request: Request) -> str | None:
     value = request.query_params.get("programme")
-    if value is not None and not value:
+    if value is not None and not SLUG.fullmatch(value):
         raise exceptions.ValidationError(
             {"programme": ["Give a programme's slug, or leave it out."]}
         )
@@ -140,6 +144,8 @@ class TouchpointListView(ListView):
 class PlanView(APIView):
     """Your network plan's share flag: off by default; on, your mentor sees its summary."""
 
+    error_codes = (400,)  # a programme you are not a mentee of
+
     @extend_schema(tags=[TAG], parameters=[PROGRAMME_PARAM], responses=PlanSerializer)
     def get(self, request: Request) -> Response:
         programme = plan_programme(caller(request), _programme_param(request))
@@ -155,6 +161,8 @@ class PlanView(APIView):
 class SummaryView(APIView):
     """Your plan's coverage by network group and connection type, thin spots, due and overdue
     contacts (each with a way to offer value), and the plan in plain words."""
+
+    error_codes = (400,)  # a programme you are not a mentee of
 
     @extend_schema(tags=[TAG], parameters=[PROGRAMME_PARAM], responses=SummarySerializer)
     def get(self, request: Request) -> Response:

@@ -298,13 +298,27 @@ def test_non_mentees_have_no_plan(api, mentor, coordinator):
 
 
 @pytest.mark.parametrize(
-    "query",
-    ["?archived=maybe", "?programme=", "?programme=unknown"],
+    "url",
+    [
+        "me/network/contacts/?archived=maybe",
+        *[
+            f"{path}?programme={value}"
+            for path in ("me/network/contacts/", "me/network/summary/", "me/network/")
+            for value in ("", "%C3%97", "two%20words")
+        ],
+        "me/network/summary/?programme=unknown",
+        "me/network/?programme=unknown",
+    ],
 )
-def test_bad_filters_are_400s(api, mentee, query):
-    path = "me/network/contacts/" if "archived" in query else "me/network/summary/"
+def test_bad_filters_are_400s(api, mentee, url):
+    assert_error(api(mentee).get(url), 400, "invalid")
 
-    assert_error(api(mentee).get(path + query), 400)
+
+def test_the_contact_list_filters_by_programme(api, programme, mentee):
+    api(mentee).post("me/network/contacts/", CONTACT)
+
+    assert api(mentee).get(f"me/network/contacts/?programme={programme.slug}").json()["count"] == 1
+    assert api(mentee).get("me/network/contacts/?programme=unknown").json()["count"] == 0
 
 
 def test_share_needs_a_boolean(api, mentee):
