@@ -5,7 +5,7 @@ network group, a mentee's thin groups)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -113,12 +113,18 @@ def programme_network_aggregates(
 
 
 # Network reach: the matching factor's inputs ---------------------------------------------------
+#
+# The shapes are the engine's profile-line signals (`network_reach` of a mentor, `network_gaps`
+# of a mentee); the adapter puts them on the lines it sends, keyed by person id.
+
+# Two healthy contacts in a group: the plan is fine there.
+HEALTHY_ENOUGH = 2
 
 
 def mentor_network_reach(programme: Programme) -> dict[int, dict[str, dict[str, int]]]:
     """Per mentor of the programme (user id), their introductions in it by network group and
     how many led to an outcome (the mentee met the contact, or more):
-    `{mentor_id: {"senior_leadership": {"introductions": 6, "with_outcome": 4}, ...}}`.
+    `{mentor_id: {"senior_leadership": {"introductions": 6, "outcomes": 4}, ...}}`.
     Every mentor is present; groups they never introduced into are absent."""
     reach: dict[int, dict[str, dict[str, int]]] = {
         user_id: {}
@@ -133,7 +139,7 @@ def mentor_network_reach(programme: Programme) -> dict[int, dict[str, dict[str, 
         .values("introducer_id", "network_group")
         .annotate(
             introductions=Count("id"),
-            with_outcome=Count("id", filter=Q(outcome__in=LED_TO_OUTCOME)),
+            outcomes=Count("id", filter=Q(outcome__in=LED_TO_OUTCOME)),
         )
         .order_by()
     )
@@ -141,23 +147,40 @@ def mentor_network_reach(programme: Programme) -> dict[int, dict[str, dict[str, 
         if row["introducer_id"] in reach:
             reach[row["introducer_id"]][row["network_group"]] = {
                 "introductions": row["introductions"],
-                "with_outcome": row["with_outcome"],
+                "outcomes": row["outcomes"],
             }
     return reach
 
 
-def thin_groups(
+def network_gaps(
     programme: Programme, mentee_ids: Iterable[int], *, today: dt.date | None = None
-) -> dict[int, list[str]]:
-    """Per mentee (user id), the network groups of their plan in the programme without a
-    healthy contact, in taxonomy order; a mentee with no plan is thin everywhere."""
+) -> dict[int, dict[str, float]]:
+    """Per mentee (user id), how thin their plan in the programme is in each network group:
+    1 with no healthy (on-track) contact there, 0.5 with one, absent from two on. A mentee
+    without a plan is thin everywhere."""
     today = today or timezone.localdate()
     ids = list(mentee_ids)
-    healthy: dict[int, set[str]] = defaultdict(set)
+    healthy: dict[int, Counter[str]] = defaultdict(Counter)
     contacts = with_touchpoint_counts(
         Contact.objects.filter(plan__programme=programme, plan__owner_id__in=ids).active()
     ).select_related("plan__programme")
     for contact in contacts:
         if contact_cadence(contact, today=today).status == "on_track":
-            healthy[contact.plan.owner_id].add(contact.network_group)
-    return {i: [g for g in NetworkGroup.values if g not in healthy[i]] for i in ids}
+            healthy[contact.plan.owner_id][contact.network_group] += 1
+    return {
+        i: {
+            group: 1 - healthy[i][group] / HEALTHY_ENOUGH
+            for group in NetworkGroup.values
+            if healthy[i][group] < HEALTHY_ENOUGH
+        }
+        for i in ids
+    }
+
+
+def thin_groups(
+    programme: Programme, mentee_ids: Iterable[int], *, today: dt.date | None = None
+) -> dict[int, list[str]]:
+    """Per mentee (user id), the network groups of their plan without a healthy contact, in
+    taxonomy order."""
+    gaps = network_gaps(programme, mentee_ids, today=today)
+    return {i: [g for g, weight in groups.items() if weight == 1] for i, groups in gaps.items()}

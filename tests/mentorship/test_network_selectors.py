@@ -28,6 +28,7 @@ from mentorship.selectors.network import (
 )
 from mentorship.selectors.network_programme import (
     mentor_network_reach,
+    network_gaps,
     programme_network_aggregates,
     thin_groups,
 )
@@ -456,8 +457,8 @@ def test_a_mentors_reach_counts_their_introductions_by_group_and_those_with_an_o
     reach = mentor_network_reach(programme)
 
     assert reach[mentor.pk] == {
-        "senior_leadership": {"introductions": 2, "with_outcome": 1},
-        "wider_business": {"introductions": 1, "with_outcome": 0},
+        "senior_leadership": {"introductions": 2, "outcomes": 1},
+        "wider_business": {"introductions": 1, "outcomes": 0},
     }
     assert reach[other_mentor.pk] == {}
 
@@ -481,13 +482,32 @@ def test_a_mentee_without_healthy_senior_leadership_contacts_is_thin_there(
     assert thin[peer_mentee.pk] == NetworkGroup.values  # no plan: thin everywhere
 
 
+def test_network_gaps_weigh_each_group_by_its_healthy_contacts(programme, mentee):
+    for name in ("A", "B"):
+        touch(mentee, add(mentee, name, "delivery_teams"), 1)
+    touch(mentee, add(mentee, "C", "wider_business"), 1)
+    touch(mentee, add(mentee, "D", "senior_leadership"), 200)  # overdue: not healthy
+
+    gaps = network_gaps(programme, [mentee.pk])[mentee.pk]
+
+    assert gaps == {
+        "senior_leadership": 1.0,
+        "wider_business": 0.5,
+        "external_influencers": 1.0,
+        "industry_acquaintances": 1.0,
+    }
+
+
 def test_the_matching_factors_inputs_favour_the_mentor_who_introduces_senior_leaders(
     programme, mentee
 ):
-    """The issue's matching test, at the selector level (the engine's `network_fit` component is
-    built on another branch; the lead wires these selectors into the adapter at merge): a
-    mentee lacking senior-leadership contacts, and two otherwise identical mentors of whom only
-    one has introduced mentees to senior leaders."""
+    """The issue's matching test, at the selector level: the engine's `network_fit` component
+    is built on another branch (`perf`: query-time signals `network_reach` on mentor lines and
+    `network_gaps` on mentee lines, the shapes these selectors return); the lead wires them
+    into the adapter at merge and then adds the ranking test (weighted: the connector ranks
+    first; weight 0: the ranking does not change). Here: a mentee lacking senior-leadership
+    contacts, and two otherwise identical mentors of whom only one has introduced mentees to
+    senior leaders."""
     connector = factories.member(programme, Role.MENTOR, username="connector", capacity=3)
     quiet = factories.member(programme, Role.MENTOR, username="quiet", capacity=3)
     for _ in range(3):
@@ -503,12 +523,15 @@ def test_the_matching_factors_inputs_favour_the_mentor_who_introduces_senior_lea
     add(mentee, "Team mate", "delivery_teams")
 
     reach = mentor_network_reach(programme)
-    thin = thin_groups(programme, [mentee.pk])[mentee.pk]
+    gaps = network_gaps(programme, [mentee.pk])[mentee.pk]
 
-    assert "senior_leadership" in thin
-    covered = {m: sum(reach[m].get(g, {}).get("with_outcome", 0) for g in thin) for m in reach}
-    assert covered[connector.pk] == 3
-    assert covered[quiet.pk] == 0
+    assert gaps["senior_leadership"] == 1.0
+    assert reach[connector.pk] == {"senior_leadership": {"introductions": 3, "outcomes": 3}}
+    assert reach[quiet.pk] == {}
+    covered = {
+        m: sum(reach[m].get(g, {}).get("outcomes", 0) * w for g, w in gaps.items()) for m in reach
+    }
+    assert covered[connector.pk] > covered[quiet.pk] == 0
 
 
 def test_paused_mentorships_keep_the_mentors_view_of_a_shared_plan(pair, mentee, mentor):
