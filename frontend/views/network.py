@@ -117,7 +117,7 @@ def log_touchpoint(request: HttpRequest, pk: int) -> HttpResponse:
             return acted(request, error, done="", to=reverse("network-contact", args=[pk]))
     summary = own_summary(user, contact.plan.programme)
     context = _page(request, summary, bound=form if form.errors else None)
-    context["row"] = next(r for r in summary.rows if r.contact.pk == contact.pk)
+    [context["row"]] = contact_rows([contact_for(user, pk)], today=summary.today)
     context["form"] = form if form.errors else _touchpoint_form(contact)
     if form.errors:
         template = partial_or_page(request, f"{PAGES}/my_network.html", f"{PAGES}/_contact.html")
@@ -204,8 +204,10 @@ def contact_page(request: HttpRequest, pk: int) -> HttpResponse:
     if form is not None and form.is_valid():
         try:
             network.update_contact(actor=user, contact=contact, **form.cleaned_data)
-        except DomainError as error:
+        except ValidationFailed as error:
             add_domain_error(form, error)
+        except DomainError as error:  # archived meanwhile (another tab)
+            return acted(request, error, done="", to=reverse("network-contact", args=[pk]))
         else:
             messages.success(request, f"{form.cleaned_data['name']} is up to date.")
             return redirect("network-contact", pk=pk)

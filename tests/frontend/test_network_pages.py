@@ -199,6 +199,21 @@ def test_a_touchpoint_in_the_future_is_a_form_error_on_the_card(client, mentee, 
     assert ("<html" in page) is not htmx
 
 
+def test_a_malformed_touchpoint_on_an_archived_contact_is_a_400_not_a_crash(client, mentee):
+    contact = add(mentee)
+    network.archive_contact(actor=mentee, contact=contact)
+    client.force_login(mentee)
+
+    for extra in ({}, HTMX):
+        response = client.post(
+            f"/network/contacts/{contact.pk}/touchpoints/",
+            touchpoint_data(contact, date="not a date"),
+            **extra,
+        )
+        assert response.status_code == 400
+    assert not Touchpoint.objects.exists()
+
+
 def test_a_touchpoint_on_an_archived_contact_says_why_not(client, mentee):
     contact = add(mentee)
     network.archive_contact(actor=mentee, contact=contact)
@@ -254,6 +269,9 @@ def test_the_contact_page_edits_archives_and_restores(client, mentee):
     response = client.post(url + "archive/", follow=True)
     assert "already archived" in response.content.decode()
     assert "Put back in my plan" in client.get(url).content.decode()
+
+    response = client.post(url, {**CONTACT, "role": "CFO"}, follow=True)  # from a stale tab
+    assert "restore it before changing it" in response.content.decode()
 
     response = client.post(url + "restore/", follow=True)
     assert "back in your plan" in response.content.decode()
