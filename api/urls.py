@@ -2,7 +2,7 @@ from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from api.errors import not_found
-from api.views import auth, engagement, me, mentorships, programmes, proposals
+from api.views import auth, engagement, me, mentorships, network, programmes, proposals
 
 
 class IdConverter:
@@ -123,6 +123,30 @@ urlpatterns = [
     ),
     path("me/sessions.ics", engagement.SessionsFeedView.as_view(), name="api-sessions-feed"),
     path("mentorships/<id:pk>/nudge/", engagement.NudgeView.as_view(), name="api-mentorship-nudge"),
+    # The network plan
+    path("me/network/", network.PlanView.as_view(), name="api-network-plan"),
+    path("me/network/summary/", network.SummaryView.as_view(), name="api-network-summary"),
+    path("me/network/contacts/", network.ContactListView.as_view(), name="api-network-contacts"),
+    path(
+        "me/network/contacts/<id:pk>/",
+        network.ContactDetailView.as_view(),
+        name="api-network-contact",
+    ),
+    path(
+        "me/network/contacts/<id:pk>/restore/",
+        network.ContactRestoreView.as_view(),
+        name="api-network-contact-restore",
+    ),
+    path(
+        "me/network/contacts/<id:pk>/touchpoints/",
+        network.TouchpointListView.as_view(),
+        name="api-network-touchpoints",
+    ),
+    path(
+        "mentorships/<id:pk>/network/",
+        network.MentorshipNetworkView.as_view(),
+        name="api-mentorship-network",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

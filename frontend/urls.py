@@ -2,7 +2,16 @@
 
 from django.urls import re_path
 
-from frontend.views import account, coordinator, engagement, mentee, mentor, notifications, pairs
+from frontend.views import (
+    account,
+    coordinator,
+    engagement,
+    mentee,
+    mentor,
+    network,
+    notifications,
+    pairs,
+)
 from frontend.views.errors import not_found
 
 urlpatterns = [
@@ -13,6 +22,7 @@ urlpatterns = [
     *coordinator.urlpatterns,
     *notifications.urlpatterns,
     *engagement.urlpatterns,
+    *network.urlpatterns,
     # Anything else is the site's own 404 page (also with DEBUG on).
     re_path(r"", not_found),
 ]

@@ -25,6 +25,7 @@ from django.utils import timezone
 from faker import Faker
 
 from mentorship import factories, matching_adapter
+from mentorship.demo_network import NetworkHistory
 from mentorship.errors import DomainError
 from mentorship.models import (
     SEAT_HOLDING_STATUSES,
@@ -151,6 +152,7 @@ class DemoBuilder:
         self.aims: dict[int, tuple[str, str]] = {}
         self.styles: list[str] = []
         self.pauses_seen: set[tuple[int, dt.datetime]] = set()
+        self.network = NetworkHistory(seed=seed, now=self.now)
 
     # People ----------------------------------------------------------------------------
 
@@ -442,7 +444,7 @@ class DemoBuilder:
             contact_name=self.fake.name(),
             contact_organisation=rng.choice(factories.ORGANISATIONS[industry]),
             contact_role=rng.choice(factories.TITLES_BY_SENIORITY[rng.randint(3, 6)]),
-            network_group=rng.choice(NetworkGroup.values),
+            network_group=self.network.group_for(mentorship, rng.choice(NetworkGroup.values)),
             connection_type=rng.choice(ConnectionType.values),
             purpose=rng.choice(
                 [
@@ -464,15 +466,8 @@ class DemoBuilder:
                     IntroductionOutcome.NO_RESPONSE,
                 ]
             )
-            self.sim.at(
-                later,
-                lambda: mentorships.update_introduction(
-                    actor=mentorship.mentee,
-                    introduction=introduction,
-                    confirmed=True,
-                    outcome=outcome,
-                ),
-            )
+            # The mentee's first touchpoint confirms it; the outcome is recorded on it.
+            self.sim.at(later, lambda: self.network.follow_up(mentorship, introduction, outcome))
 
     # The whole programme -----------------------------------------------------------------
 
@@ -550,6 +545,12 @@ class DemoBuilder:
         # ...and two mentees chose them since yesterday and wait for an answer.
         self.choose_mentor(programme, mentor, others, hours_ago=(20, 5))
         self.sim.run_until(self.now)
+        # The mentees' network plans, on the same clock (introductions are already contacts).
+        import time
+
+        t0 = time.perf_counter()
+        self.network.build(programme)
+        print("NETWORK PASS", time.perf_counter() - t0)
         return programme
 
     def choose_mentor(

@@ -16,10 +16,13 @@ from factory.django import DjangoModelFactory
 
 from mentorship import tipi
 from mentorship.models import (
+    Contact,
+    ContactTier,
     Introduction,
     MatchRequest,
     Membership,
     Mentorship,
+    NetworkPlan,
     Personality,
     Position,
     Profile,
@@ -28,6 +31,8 @@ from mentorship.models import (
     ProposalStatus,
     Role,
     Session,
+    Touchpoint,
+    TouchpointVehicle,
     User,
 )
 from mentorship.taxonomy import TOPICS, ConnectionType, MeetingFormat, NetworkGroup
@@ -342,3 +347,39 @@ class IntroductionFactory(DjangoModelFactory[Introduction]):
     network_group = NetworkGroup.SENIOR_LEADERSHIP
     connection_type = ConnectionType.STRATEGIC
     purpose = "Talk about moving into PMO governance."
+
+
+# The network plan -----------------------------------------------------------------------------
+
+
+class NetworkPlanFactory(DjangoModelFactory[NetworkPlan]):
+    class Meta:
+        model = NetworkPlan
+        django_get_or_create = ("owner", "programme")
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    owner = factory.LazyAttribute(lambda p: member(p.programme, Role.MENTEE))
+
+
+class ContactFactory(DjangoModelFactory[Contact]):
+    class Meta:
+        model = Contact
+
+    plan = factory.SubFactory(NetworkPlanFactory)
+    name = factory.Faker("name")
+    organisation = "Gridline Power"
+    role = "Head of PMO"
+    network_group = NetworkGroup.WIDER_BUSINESS
+    connection_type = ConnectionType.OPERATIONAL
+    tier = ContactTier.REGULAR
+    why = "Knows how the finance PMO works."
+    added_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
+
+
+class TouchpointFactory(DjangoModelFactory[Touchpoint]):
+    class Meta:
+        model = Touchpoint
+
+    contact = factory.SubFactory(ContactFactory)
+    date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=3))
+    vehicle = TouchpointVehicle.CALL

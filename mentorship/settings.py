@@ -224,7 +224,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Every journey of the mentorship platform: sign-up with a join code, profiles and the "
         "personality questionnaire, match requests with explained proposals, requests and "
-        "answers, mentorships, sessions, introductions, and the coordinators' cadence, stats "
+        "answers, mentorships, sessions, introductions, the mentee's network plan, and the "
+        "coordinators' cadence, stats "
         "and cohort matching runs. Errors share one shape: "
         '`{"error": code, "detail": text, "fields": {...}}`.'
     ),

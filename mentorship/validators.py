@@ -90,3 +90,26 @@ def validate_tipi_answers(value: Any) -> None:
         or not all(isinstance(a, int) and not isinstance(a, bool) and 1 <= a <= 7 for a in value)
     ):
         raise ValidationError("Give exactly ten answers, each a whole number from 1 to 7.")
+
+
+# The network plan: what a due contact suggests offering (a programme edits its own list).
+VALUE_IDEAS = (
+    "Share an article they would find useful",
+    "Congratulate them on a recent success",
+    "Offer an introduction of your own",
+    "Ask for their view on a problem you are working on",
+    "Invite them to an event you are going to",
+    "Tell them what came of their last piece of advice",
+)
+VALUE_IDEAS_MAX = 12
+VALUE_IDEA_LENGTH = 120
+
+
+def default_value_ideas() -> list[str]:
+    return list(VALUE_IDEAS)
+
+
+def validate_value_ideas(value: Any) -> None:
+    StringList(max_items=VALUE_IDEAS_MAX, max_length=VALUE_IDEA_LENGTH)(value)
+    if not value:
+        raise ValidationError("Give at least one way to offer value.")

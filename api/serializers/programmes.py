@@ -8,6 +8,7 @@ from api import fields
 from api.serializers.common import PersonSerializer
 from mentorship.models import Programme, Role
 from mentorship.services.programmes import SETTINGS
+from mentorship.validators import VALUE_IDEA_LENGTH, VALUE_IDEAS_MAX
 
 COORDINATOR_ONLY = ("join_code", "matching_weights")
 
@@ -21,6 +22,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
     matching_weights = serializers.DictField(
         child=fields.FloatField(), read_only=True, allow_null=True
     )
+    network_value_ideas = serializers.ListField(child=fields.CharField(), read_only=True)
 
     class Meta:
         model = Programme
@@ -82,6 +84,17 @@ class ProgrammeUpdateSerializer(serializers.Serializer):
     inactivity_warning_days = fields.IntegerField(min_value=0, max_value=730, required=False)
     inactivity_pause_days = fields.IntegerField(min_value=0, max_value=730, required=False)
     follow_up_reminders = fields.BooleanField(required=False)
+    # The network plan: days between touchpoints by tier (key ≤ regular ≤ light), and the ways
+    # to offer value a due contact suggests.
+    key_contact_cadence_days = fields.IntegerField(min_value=1, max_value=365, required=False)
+    regular_contact_cadence_days = fields.IntegerField(min_value=1, max_value=365, required=False)
+    light_contact_cadence_days = fields.IntegerField(min_value=1, max_value=365, required=False)
+    network_value_ideas = fields.UniqueListField(
+        child=fields.CharField(max_length=VALUE_IDEA_LENGTH),
+        min_length=1,
+        max_length=VALUE_IDEAS_MAX,
+        required=False,
+    )
 
 
 class CadenceRowSerializer(serializers.Serializer):

@@ -22,6 +22,7 @@ from frontend.charts import dashboard_charts
 from frontend.forms.base import add_domain_error
 from frontend.forms.coordinator import CadenceFilterForm, MatchingRunForm, ProgrammeSettingsForm
 from frontend.views.base import acted, login_required, partial_or_page, signed_in
+from frontend.views.network import programme_network_context
 from mentorship.errors import DomainError
 from mentorship.matching_adapter import programme_weights
 from mentorship.models import MatchingRun, MatchingRunStatus, Role, User
@@ -74,6 +75,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         .filter(mentorship__programme=programme)
         .select_related("mentorship__mentor", "mentorship__mentee")[:LATEST_INTRODUCTIONS],
         "draft": matching_runs_for(user, slug).filter(status=MatchingRunStatus.DRAFT).first(),
+        **programme_network_context(user, slug),
     }
     return render(request, f"{T}/dashboard.html", context)
 

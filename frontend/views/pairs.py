@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from frontend.forms.base import add_domain_error
 from frontend.forms.pairs import EndForm, GoalsForm, IntroductionForm, OutcomeForm, SessionForm
 from frontend.views.base import acted, login_required, partial_or_page, signed_in
+from frontend.views.network import mentorship_network_context
 from mentorship.errors import Conflict, InvalidTransition, ValidationFailed
 from mentorship.models import Introduction, Mentorship, Session, User
 from mentorship.selectors.mentorships import introduction_for
@@ -95,6 +96,7 @@ def page_context(
         )
         for intro in pair.introductions
     ]
+    context.update(mentorship_network_context(user, m))
     return context
 
 

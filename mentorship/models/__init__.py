@@ -27,6 +27,16 @@ from mentorship.models.mentorships import (
     MentorshipStatus,
     Session,
 )
+from mentorship.models.network import (
+    KEY_CONTACTS_MAX,
+    SHORT_LIST,
+    WHY_MAX_LENGTH,
+    Contact,
+    ContactTier,
+    NetworkPlan,
+    Touchpoint,
+    TouchpointVehicle,
+)
 from mentorship.models.profiles import BIG_FIVE, Personality, Position, Profile
 from mentorship.models.programmes import Exclusion, Membership, Programme, Role
 from mentorship.models.security import LoginAttempts
@@ -34,10 +44,15 @@ from mentorship.models.users import User
 
 __all__ = [
     "BIG_FIVE",
+    "KEY_CONTACTS_MAX",
     "OPEN_PROPOSAL_STATUSES",
     "SEAT_HOLDING_STATUSES",
+    "SHORT_LIST",
+    "WHY_MAX_LENGTH",
     "AuditEvent",
     "CalendarFeed",
+    "Contact",
+    "ContactTier",
     "EmailState",
     "Exclusion",
     "Export",
@@ -53,6 +68,7 @@ __all__ = [
     "Membership",
     "Mentorship",
     "MentorshipStatus",
+    "NetworkPlan",
     "Notification",
     "NotificationPreference",
     "Personality",
@@ -63,5 +79,7 @@ __all__ = [
     "ProposalStatus",
     "Role",
     "Session",
+    "Touchpoint",
+    "TouchpointVehicle",
     "User",
 ]

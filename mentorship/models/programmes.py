@@ -4,10 +4,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from mentorship.taxonomy import TOPICS
-from mentorship.validators import validate_slug_list
+from mentorship.validators import default_value_ideas, validate_slug_list, validate_value_ideas
 
 
 class Role(models.TextChoices):
@@ -70,6 +70,23 @@ class Programme(models.Model):
     follow_up_reminders = models.BooleanField(
         default=True, help_text="Remind the mentee on an introduction's follow-up date."
     )
+    # The network plan (DESIGN.md): touchpoint cadence by importance tier, and the ideas a due
+    # contact suggests for what to offer.
+    key_contact_cadence_days = models.PositiveSmallIntegerField(
+        default=30, help_text="Days between touchpoints with a key contact."
+    )
+    regular_contact_cadence_days = models.PositiveSmallIntegerField(
+        default=90, help_text="Days between touchpoints with a regular contact."
+    )
+    light_contact_cadence_days = models.PositiveSmallIntegerField(
+        default=180, help_text="Days between touchpoints with a light contact."
+    )
+    network_value_ideas = models.JSONField(
+        default=default_value_ideas,
+        blank=True,
+        validators=[validate_value_ideas],
+        help_text="Ways to offer value that a due contact suggests, one short sentence each.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -101,6 +118,19 @@ class Programme(models.Model):
             models.CheckConstraint(
                 condition=Q(inactivity_warning_days__lte=730, inactivity_pause_days__lte=730),
                 name="programme_inactivity_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    key_contact_cadence_days__gte=1,
+                    key_contact_cadence_days__lte=F("regular_contact_cadence_days"),
+                    regular_contact_cadence_days__lte=F("light_contact_cadence_days"),
+                    light_contact_cadence_days__lte=365,
+                ),
+                name="programme_contact_cadences_by_tier",
+                violation_error_message=(
+                    "Touchpoint cadences go from key contacts (most often) to light ones: "
+                    "1 ≤ key ≤ regular ≤ light ≤ 365 days."
+                ),
             ),
         ]
 

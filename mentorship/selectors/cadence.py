@@ -1,13 +1,17 @@
-"""Session cadence: is each pair meeting as often as it meant to?
+"""Cadence: is each pair meeting, and each network contact touched, as often as meant to?
 
-For an active mentorship with target interval `cadence_days`, counting from the last session
-(or from the start, when the pair has never met):
+One rule for both (`cadence_of`). For a target interval `cadence_days`, counting from the last
+meeting (a session of a mentorship, a touchpoint with a contact) or from the start when there
+was none yet:
 
-- `never_met`: no session logged yet;
-- `overdue`: the next session's due date has passed;
-- `due`: the next session falls due within the due window (a fifth of the interval, at least
+- `never_met`: nothing logged yet;
+- `overdue`: the next meeting's due date has passed;
+- `due`: the next meeting falls due within the due window (a fifth of the interval, at least
   two days);
 - `on_track`: otherwise.
+
+The first meeting is due one interval after the start, unless a first due date is set (a
+contact introduced by a mentor is due on the introduction's follow-up date).
 
 Paused mentorships have no cadence expectation; they are counted apart in the summary.
 """
@@ -74,10 +78,16 @@ def cadence_of(
     sessions_held: int,
     last_session: dt.date | None,
     today: dt.date,
+    first_due: dt.date | None = None,
 ) -> Cadence:
+    """The cadence of anything met at intervals: a mentorship's sessions (`sessions_held`,
+    `last_session`) or a network contact's touchpoints (their count and latest date)."""
     anchor = last_session or started_on
     days_since = max((today - anchor).days, 0)
-    next_due = anchor + dt.timedelta(days=cadence_days)
+    if last_session is None and first_due is not None:
+        next_due = first_due
+    else:
+        next_due = anchor + dt.timedelta(days=cadence_days)
     if sessions_held == 0:
         status = "never_met"
     elif today > next_due:

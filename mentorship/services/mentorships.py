@@ -21,6 +21,7 @@ from mentorship.models import (
     Session,
     User,
 )
+from mentorship.services import network
 from mentorship.services._common import clean_text, record, require_status, validated_save
 from mentorship.services.profiles import allowed_topics
 
@@ -293,6 +294,8 @@ def record_introduction(*, actor: User, mentorship: Mentorship, **fields: Any) -
         mentorship=mentorship.pk,
         network_group=introduction.network_group,
     )
+    # The introduction becomes a contact of the mentee's network plan.
+    network.contact_from_introduction(actor=actor, introduction=introduction)
     return introduction
 
 
@@ -355,6 +358,7 @@ def update_introduction(*, actor: User, introduction: Introduction, **fields: An
             fields={f: ["You cannot change this field."] for f in sorted(refused)},
         )
     before = introduction.outcome
+    follow_up_before = introduction.follow_up_on
     confirmed = fields.pop("confirmed", None)
     if confirmed is not None:
         if confirmed and introduction.confirmed_at is None:
@@ -368,6 +372,8 @@ def update_introduction(*, actor: User, introduction: Introduction, **fields: An
             fields={"outcome": [f"Use one of {', '.join(IntroductionOutcome.values)}."]},
         )
     validated_save(introduction)
+    if introduction.follow_up_on != follow_up_before:
+        network.follow_up_moved(introduction=introduction)
     changed = sorted(fields) + (["confirmed"] if confirmed is not None else [])
     record(
         actor=actor,

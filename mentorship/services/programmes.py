@@ -33,6 +33,11 @@ SETTINGS = (
     "inactivity_warning_days",
     "inactivity_pause_days",
     "follow_up_reminders",
+    # The network plan: touchpoint cadence by tier and the ways to offer value.
+    "key_contact_cadence_days",
+    "regular_contact_cadence_days",
+    "light_contact_cadence_days",
+    "network_value_ideas",
 )
 SETTINGS_FIELDS = frozenset({"name", *SETTINGS})
 SELF_SERVICE_ROLES = (Role.MENTEE, Role.MENTOR)

@@ -35,6 +35,7 @@ from mentorship.models import (
     MatchRequest,
     Mentorship,
     MentorshipStatus,
+    NetworkPlan,
     ProposalStatus,
     Role,
 )
@@ -119,6 +120,13 @@ def build_world() -> World:
         for ship in objects["mentorship"]
     ]
     objects["notification"] = (told[0], told[1], told[2])
+    own_contact, peer_contact, out_contact = (
+        factories.ContactFactory.create(
+            plan=factories.NetworkPlanFactory.create(owner=ship.mentee, programme=ship.programme)
+        )
+        for ship in objects["mentorship"]
+    )
+    objects["contact"] = (own_contact, peer_contact, out_contact)
     assert all(objects[kind][1] is None for kind in NO_PEER)
     users = {
         "anonymous": None,
@@ -147,6 +155,10 @@ def discard_drafts(world: World) -> None:
     MatchingRun.objects.update(status=MatchingRunStatus.DISCARDED)
 
 
+def share_plans(world: World) -> None:
+    NetworkPlan.objects.update(shared_with_mentor=True, shared_at=timezone.now())
+
+
 @dataclass(frozen=True)
 class Row:
     name: str  # the URL name
@@ -172,6 +184,11 @@ def coordinator_only(status: int) -> dict[str, int]:
     return {"mentee": 403, "mentor": 403, "coordinator": status, "other": 404}
 
 
+def mentee_only(status: int, others: int = 403) -> dict[str, int]:
+    """The network plan: its owner only (the others are no mentee, or not the owner)."""
+    return {"mentee": status, "mentor": others, "coordinator": others, "other": others}
+
+
 def credentials(world: World, role: str) -> dict[str, str]:
     user = world.users[role] or world.users["mentee"]
     return {"username": user.username, "password": factories.DEFAULT_PASSWORD}
@@ -195,6 +212,14 @@ SESSION = {
     "notes": "n",
     "rating": 4,
 }
+CONTACT = {
+    "name": "Ada Obi",
+    "network_group": "senior_leadership",
+    "connection_type": "strategic",
+    "tier": "key",
+    "why": "Runs the portfolio board.",
+}
+TOUCHPOINT = {"date": TODAY.isoformat(), "vehicle": "call", "note": "Coffee"}
 INTRO = {
     "contact_name": "Kim Lee",
     "network_group": "wider_business",
@@ -488,6 +513,71 @@ ROWS = [
         "mentorships/{obj}/nudge/",
         obj="mentorship",
         own=coordinator_only(200),
+    ),
+    Row("api-network-plan", "GET", "me/network/", own=mentee_only(200)),
+    Row("api-network-plan", "PATCH", "me/network/", body={"shared": True}, own=mentee_only(200)),
+    Row("api-network-summary", "GET", "me/network/summary/", own=mentee_only(200)),
+    Row("api-network-contacts", "GET", "me/network/contacts/", **everyone(200)),
+    Row("api-network-contacts", "POST", "me/network/contacts/", body=CONTACT, own=mentee_only(201)),
+    Row(
+        "api-network-contact",
+        "GET",
+        "me/network/contacts/{obj}/",
+        obj="contact",
+        own=mentee_only(200, others=404),
+    ),
+    Row(
+        "api-network-contact",
+        "PATCH",
+        "me/network/contacts/{obj}/",
+        obj="contact",
+        body={"role": "COO"},
+        own=mentee_only(200, others=404),
+    ),
+    Row(
+        "api-network-contact",
+        "DELETE",
+        "me/network/contacts/{obj}/",
+        obj="contact",
+        own=mentee_only(204, others=404),
+    ),
+    Row(
+        "api-network-contact-restore",
+        "POST",
+        "me/network/contacts/{obj}/restore/",
+        obj="contact",
+        own=mentee_only(200, others=404),
+    ),
+    Row(
+        "api-network-touchpoints",
+        "GET",
+        "me/network/contacts/{obj}/touchpoints/",
+        obj="contact",
+        own=mentee_only(200, others=404),
+    ),
+    Row(
+        "api-network-touchpoints",
+        "POST",
+        "me/network/contacts/{obj}/touchpoints/",
+        obj="contact",
+        body=TOUCHPOINT,
+        own=mentee_only(201, others=404),
+    ),
+    # The mentee's plan on the mentorship: the mentor only while shared, never coordinators.
+    Row(
+        "api-mentorship-network",
+        "GET",
+        "mentorships/{obj}/network/",
+        obj="mentorship",
+        own=mentee_only(200, others=404),
+    ),
+    Row(
+        "api-mentorship-network",
+        "GET",
+        "mentorships/{obj}/network/",
+        obj="mentorship",
+        prepare=share_plans,
+        own={"mentee": 200, "mentor": 200, "coordinator": 404, "other": 404},
     ),
     Row("api-schema", "GET", "schema/", **everyone(200, 200)),
     Row("api-docs", "GET", "docs/", **everyone(200, 200)),

@@ -81,6 +81,7 @@ def _demo_key() -> str:
     sources = [
         *sorted((ROOT / "mentorship" / "migrations").glob("*.py")),
         ROOT / "mentorship" / "demo.py",
+        ROOT / "mentorship" / "demo_network.py",
         ROOT / "mentorship" / "factories.py",
     ]
     for path in sources:

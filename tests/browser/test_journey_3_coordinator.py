@@ -115,7 +115,7 @@ def test_the_coordinator_sees_the_cadence_and_the_introductions_on_the_dashboard
     newest = latest.locator("tbody tr").first
     today = dt.datetime.now(dt.UTC).date()
     expect(newest).to_contain_text(f"{today.day} {today:%b %Y}")
-    expect(newest).to_contain_text("Senior leadership")
+    expect(newest).to_contain_text("Wider business")
     expect(newest).to_contain_text("They met")
 
     # The figures at a glance and the pairs that need attention, overdue first.

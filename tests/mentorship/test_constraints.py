@@ -22,6 +22,7 @@ from mentorship.models import (
     MatchRequest,
     Membership,
     Mentorship,
+    NetworkPlan,
     Notification,
     NotificationPreference,
     Programme,
@@ -88,6 +89,21 @@ def rows(programme: Programme, coordinator: User, mentor: User, mentee: User) ->
         "export": Export.objects.create(
             programme=programme, requested_by=coordinator, kind="cadence"
         ),
+        **network_rows(programme, mentee),
+    }
+
+
+def network_rows(programme: Programme, mentee: User) -> Rows:
+    """The network plan's rows: a plan, a key contact and a touchpoint."""
+    contact = factories.ContactFactory.create(
+        plan=factories.NetworkPlanFactory.create(owner=mentee, programme=programme),
+        tier="key",
+        why="Decides who leads the next programme.",
+    )
+    return {
+        "networkplan": contact.plan,
+        "contact": contact,
+        "touchpoint": factories.TouchpointFactory.create(contact=contact),
     }
 
 
@@ -320,6 +336,25 @@ VIOLATIONS = [
         "user",
         create=lambda r: User.objects.create(username="tom2", email=r["user"].email.upper()),
     ),
+    # The network plan
+    Violation("programme_contact_cadences_by_tier", "programme", {"key_contact_cadence_days": 0}),
+    Violation("programme_contact_cadences_by_tier", "programme", {"key_contact_cadence_days": 91}),
+    Violation(
+        "programme_contact_cadences_by_tier", "programme", {"light_contact_cadence_days": 366}
+    ),
+    Violation(
+        "network_plan_one_per_owner",
+        "networkplan",
+        create=lambda r: NetworkPlan.objects.create(owner=r["mentee"], programme=r["programme"]),
+    ),
+    Violation("network_plan_shared_has_date", "networkplan", {"shared_with_mentor": True}),
+    Violation("contact_has_name", "contact", {"name": ""}),
+    Violation("contact_network_group_valid", "contact", {"network_group": "golf_club"}),
+    Violation("contact_connection_type_valid", "contact", {"connection_type": "romantic"}),
+    Violation("contact_tier_valid", "contact", {"tier": "vip"}),
+    Violation("contact_key_has_why", "contact", {"why": ""}),
+    Violation("contact_why_length", "contact", {"why": "x" * 501}),
+    Violation("touchpoint_vehicle_valid", "touchpoint", {"vehicle": "pigeon"}),
 ]
 
 
@@ -413,6 +448,17 @@ def test_the_database_refuses(rows, violation):
         ),
         ("notification", {"email_state": "sent", "emailed_at": NOW}),
         ("export", {"status": "failed", "finished_at": NOW}),
+        (
+            "programme",
+            {
+                "key_contact_cadence_days": 1,
+                "regular_contact_cadence_days": 365,
+                "light_contact_cadence_days": 365,
+            },
+        ),
+        ("contact", {"why": "x" * 500, "tier": "key"}),
+        ("contact", {"why": "", "tier": "light"}),
+        ("networkplan", {"shared_with_mentor": True, "shared_at": NOW}),
     ],
 )
 def test_the_database_accepts_the_edges_of_each_rule(rows, row, update):

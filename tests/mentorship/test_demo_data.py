@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
 from mentorship.models import (
     AuditEvent,
+    Contact,
+    ContactTier,
     Introduction,
     MatchingRun,
     MatchingRunStatus,
     MatchRequest,
     Mentorship,
     MentorshipStatus,
+    NetworkPlan,
     Programme,
     Proposal,
     ProposalStatus,
@@ -21,6 +26,7 @@ from mentorship.models import (
     User,
 )
 from mentorship.selectors.cadence import programme_cadence
+from mentorship.selectors.network import own_summary
 from mentorship.selectors.proposals import unmatched_mentees
 from mentorship.services.proposals import has_free_seat
 from mentorship.taxonomy import NetworkGroup
@@ -70,6 +76,33 @@ def test_the_demo_is_realistic_complete_loaded_once_and_gives_each_login_somethi
     )
     for proposal in Proposal.objects.filter(status=ProposalStatus.ACCEPTED)[:20]:
         assert 2 <= len(proposal.reasons) <= 4
+
+    # Network plans: several groups and tiers, overdue contacts, introductions that became
+    # contacts and were followed up, some plans shared; the demo mentee's is private and has
+    # no senior leadership yet (the README's journey fills that gap).
+    plans = NetworkPlan.objects.filter(programme=programme)
+    assert plans.count() >= 40
+    assert plans.filter(shared_with_mentor=True).exists()
+    contacts = Contact.objects.filter(plan__programme=programme)
+    assert set(contacts.values_list("network_group", flat=True)) == set(NetworkGroup.values)
+    assert set(contacts.values_list("tier", flat=True)) == set(ContactTier.values)
+    assert contacts.filter(introduction__isnull=False).count() == Introduction.objects.count()
+    assert Introduction.objects.filter(
+        confirmed_at__isnull=False, contact__touchpoints__isnull=False
+    ).exists()
+    contact_statuses: Counter[str] = Counter(
+        row.cadence.status
+        for plan in plans.select_related("owner", "programme")
+        for row in own_summary(plan.owner, programme).rows
+    )
+    assert contact_statuses["overdue"] > 0
+    assert contact_statuses["on_track"] > 0
+    assert contact_statuses["never_met"] > 0
+    mine = own_summary(mentee, programme)
+    assert not mine.plan.shared_with_mentor
+    assert len({r.contact.network_group for r in mine.rows}) >= 3
+    assert "senior_leadership" in [s.key for s in mine.thin if s.kind == "network_group"]
+    assert mine.counts["overdue"] >= 1
 
     coordinator = User.objects.get(username="coordinator")
     _, _, summary = programme_cadence(actor=coordinator, slug=programme.slug)
