@@ -320,7 +320,7 @@ def test_a_contact_without_an_introduction_has_no_outcome(client, mentee):
 def panel(user, mentorship) -> str:
     request = RequestFactory().get("/")
     request.user = user
-    context = mentorship_network_context(request, mentorship)
+    context = mentorship_network_context(user, mentorship)
     return render_to_string("frontend/pairs/_network_coverage.html", context, request=request)
 
 
@@ -363,7 +363,7 @@ def test_the_coordinator_panel_shows_counts_and_never_a_contact(
 
     html = render_to_string(
         "frontend/coordinator/_network_aggregates.html",
-        programme_network_context(request, programme.slug),
+        programme_network_context(coordinator, programme.slug),
         request=request,
     )
 
