@@ -177,5 +177,5 @@ def test_the_pair_logs_a_session_and_an_introduction_and_the_mentee_records_its_
     kim = page.get_by_role("article", name=re.compile(r"^Rui Costa"))
     expect(kim).to_contain_text("Confirmed on")
     expect(kim).to_contain_text("They met")
-    expect(kim).to_contain_text("she offered to review my CV")
+    expect(kim).to_contain_text("he offered to review my CV")
     check_page(page)
