@@ -31,6 +31,8 @@ SCHEDULE: dict[str, crontab] = {
     "mentorship.tasks.nudge_cadence": crontab(minute=5),
     "mentorship.tasks.watch_inactivity": crontab(minute=10),
     "mentorship.tasks.remind_follow_ups": crontab(minute=15),
+    # Weekly per plan (the job sends one digest per ISO week); checked daily in the morning.
+    "mentorship.tasks.send_touchpoint_digests": crontab(minute=0, hour=7),
     "mentorship.tasks.retry_pending_emails": crontab(minute="*/10"),
     "mentorship.tasks.build_stale_exports": crontab(minute="*/10"),
     "mentorship.tasks.purge_old_exports": crontab(minute=30, hour=3),

@@ -235,6 +235,22 @@ KINDS: dict[str, Kind] = {
         page="mentorship",
         page_arg="mentorship_id",
     ),
+    "touchpoints_due": Kind(
+        label="Weekly digest of your network contacts due a touchpoint",
+        audience="mentee",
+        when="once a week, when contacts of your network plan are due or overdue (by tier: key "
+        "30, regular 90, light 180 days)",
+        title=(
+            "{{ count }} contact{{ count|pluralize }} in your network"
+            " {{ count|pluralize:'is,are' }} due a touchpoint"
+        ),
+        body=(
+            "This week in {{ programme }}:\n\n{{ contacts }}"
+            "\n\nA short message keeps a light contact warm; meet your key contacts."
+        ),
+        action="Open my network",
+        page="my-network",
+    ),
     "export_ready": Kind(
         label="Your export is ready",
         audience="coordinators",

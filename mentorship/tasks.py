@@ -57,6 +57,11 @@ def remind_follow_ups() -> int:
 
 
 @shared_task(ignore_result=True)
+def send_touchpoint_digests() -> int:
+    return engagement.send_touchpoint_digests()
+
+
+@shared_task(ignore_result=True)
 def retry_pending_emails() -> int:
     return notifications.retry_pending_emails()
 

@@ -7,9 +7,10 @@ from typing import Any
 
 from django import forms
 
-from mentorship.matching_adapter import COMPONENTS, DEFAULT_WEIGHTS
+from mentorship.matching_adapter import COMPONENTS, DEFAULT_WEIGHTS, component_label
 from mentorship.models import MatchingRunMode, Programme, User
 from mentorship.selectors.cadence import STATUSES
+from mentorship.validators import VALUE_IDEAS_MAX
 
 STATUS_LABELS = {
     "on_track": "On track",
@@ -37,12 +38,36 @@ MODE_EXPLANATIONS = {
 }
 
 
+# The engagement timers (issue 9) and the network plan's tier cadences (issue 10), as the
+# model defines them (bounds, help texts): the form takes its fields from the model.
+TIMER_FIELDS = (
+    "first_reminder_hours",
+    "second_reminder_hours",
+    "expiries_before_pause",
+    "cadence_nudges",
+    "inactivity_warning_days",
+    "inactivity_pause_days",
+    "follow_up_reminders",
+)
+NETWORK_FIELDS = (
+    "key_contact_cadence_days",
+    "regular_contact_cadence_days",
+    "light_contact_cadence_days",
+)
+PLAIN_FIELDS = (
+    "description",
+    "is_open",
+    "default_cadence_days",
+    "response_deadline_days",
+    "max_mentor_capacity",
+    "proposals_per_request",
+    *TIMER_FIELDS,
+    *NETWORK_FIELDS,
+)
+
+
 def weight_field_name(component: str) -> str:
     return f"weight_{component}"
-
-
-def component_label(component: str) -> str:
-    return component.replace("_", " ").capitalize()
 
 
 class CadenceFilterForm(forms.Form):
@@ -117,8 +142,18 @@ class ProgrammeSettingsForm(forms.Form):
         help_text="How many mentors a mentee is shown when they ask for matches.",
     )
 
+    network_value_ideas = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="Ways to offer value",
+        help_text=(
+            f"One per line, at most {VALUE_IDEAS_MAX}: what a contact due a touchpoint suggests "
+            "the mentee could offer them."
+        ),
+    )
+
     def __init__(self, *args: Any, weights: Mapping[str, float], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields.update(forms.fields_for_model(Programme, fields=TIMER_FIELDS + NETWORK_FIELDS))
         for component in COMPONENTS:
             self.fields[weight_field_name(component)] = forms.FloatField(
                 min_value=0,
@@ -134,17 +169,8 @@ class ProgrammeSettingsForm(forms.Form):
     def for_programme(
         cls, programme: Programme, weights: Mapping[str, float], data: Any = None
     ) -> ProgrammeSettingsForm:
-        initial = {
-            name: getattr(programme, name)
-            for name in (
-                "description",
-                "is_open",
-                "default_cadence_days",
-                "response_deadline_days",
-                "max_mentor_capacity",
-                "proposals_per_request",
-            )
-        }
+        initial = {name: getattr(programme, name) for name in PLAIN_FIELDS}
+        initial["network_value_ideas"] = "\n".join(programme.network_value_ideas)
         return cls(data, initial=initial, weights=weights)
 
     @property
@@ -162,6 +188,18 @@ class ProgrammeSettingsForm(forms.Form):
                 "response_deadline_days",
             )
         ]
+
+    @property
+    def timer_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in TIMER_FIELDS]
+
+    @property
+    def network_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in (*NETWORK_FIELDS, "network_value_ideas")]
+
+    def clean_network_value_ideas(self) -> list[str]:
+        lines = self.cleaned_data["network_value_ideas"].splitlines()
+        return [line.strip() for line in lines if line.strip()]
 
     def changes(self) -> dict[str, Any]:
         """The settings for `update_programme`. Weights left at the engine's default are not

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from mentorship.access import require_role
@@ -28,6 +28,7 @@ from mentorship.models import (
     IntroductionOutcome,
     Mentorship,
     MentorshipStatus,
+    NetworkPlan,
     Notification,
     Proposal,
     ProposalStatus,
@@ -43,6 +44,7 @@ from mentorship.selectors.cadence import (
     with_session_counts,
 )
 from mentorship.selectors.engagement import idle_since, with_idleness
+from mentorship.selectors.network import summarise
 from mentorship.services._common import record, set_status
 from mentorship.services.exports import build_stale_exports
 from mentorship.services.proposals import expire_overdue_proposals
@@ -50,6 +52,7 @@ from mentorship.services.proposals import expire_overdue_proposals
 MAX_REMINDER_HOURS = 720  # the largest reminder a programme may set (its constraint)
 FOLLOW_UP_CATCH_UP_DAYS = 7  # a follow-up date missed while the jobs were down, still reminded
 EXPORT_KEEP_DAYS = 7  # exports hold personal data: deleted a week after they were made
+DIGEST_CONTACTS = 7  # the most urgent contacts a weekly digest lists
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -338,6 +341,48 @@ def _remind_follow_up(pk: int, *, key: str, today: dt.date) -> int:
         return len(made)
 
 
+# The network plan's weekly digest ---------------------------------------------------------
+
+
+def send_touchpoint_digests(*, now: dt.datetime | None = None) -> int:
+    """Once per ISO week, tell each mentee which contacts of their network plan are due or
+    overdue a touchpoint, most urgent first, each with a way to offer value. Returns the digests
+    sent (running again in the same week sends none)."""
+    today = timezone.localdate(_now(now))
+    year, week, _ = today.isocalendar()
+    plans = NetworkPlan.objects.filter(
+        contacts__archived_at__isnull=True,
+        owner__memberships__programme=F("programme"),
+        owner__memberships__role=Role.MENTEE,
+    ).distinct()
+    sent = 0
+    for plan in plans.select_related("owner", "programme").order_by("pk"):
+        key = f"network_plan:{plan.pk}:digest:{year}-W{week:02d}"
+        if _told("touchpoints_due", plan, key):
+            continue
+        due = summarise(plan, for_owner=True, today=today).attention
+        if not due:
+            continue
+        with transaction.atomic():
+            sent += len(
+                notify(
+                    "touchpoints_due",
+                    recipients=[plan.owner],
+                    about=plan,
+                    key=key,
+                    programme_id=plan.programme_id,
+                    programme=plan.programme.name,
+                    count=len(due),
+                    contacts="\n".join(
+                        f"- {row.contact.name} ({row.cadence.label})"
+                        + (f": {row.idea}" if row.idea else "")
+                        for row in due[:DIGEST_CONTACTS]
+                    ),
+                )
+            )
+    return sent
+
+
 # The coordinators' nudge ------------------------------------------------------------------
 
 
@@ -386,6 +431,7 @@ JOBS: dict[str, Callable[..., Any]] = {
     "inactivity": watch_inactivity,
     "cadence nudges": nudge_cadence,
     "follow-up reminders": remind_follow_ups,
+    "touchpoint digests": send_touchpoint_digests,
     "e-mails retried": retry_pending_emails,
     "exports retried": build_stale_exports,
     "old exports deleted": purge_old_exports,

@@ -236,7 +236,7 @@ def test_the_coordinator_downloads_the_cadence_csv(page: Page, server: Server) -
 def test_a_wrong_setting_is_shown_next_to_its_field_and_keeps_what_was_typed(page: Page) -> None:
     open_dashboard(page)
     page.get_by_role("navigation", name="Programme").get_by_role("link", name="Settings").click()
-    expect(page.get_by_role("heading", name="Matching settings")).to_be_visible()
+    expect(page.get_by_role("heading", name="Programme settings")).to_be_visible()
     check_page(page)
     screenshot(page, "coordinator-settings")
 

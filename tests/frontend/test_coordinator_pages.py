@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from frontend.forms.coordinator import NETWORK_FIELDS, TIMER_FIELDS
 from mentorship import factories
 from mentorship.matching_adapter import COMPONENTS, DEFAULT_WEIGHTS
 from mentorship.models import (
@@ -365,6 +366,12 @@ def settings_data(programme: Programme, **changes: Any) -> dict[str, Any]:
         "max_mentor_capacity": 3,
         "proposals_per_request": 6,
         **{f"weight_{c}": DEFAULT_WEIGHTS[c] for c in COMPONENTS},
+        **{
+            name: ("on" if value else None) if isinstance(value, bool) else value
+            for name in (*TIMER_FIELDS, *NETWORK_FIELDS)
+            if (value := getattr(programme, name)) is not None
+        },
+        "network_value_ideas": "\n".join(programme.network_value_ideas),
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
@@ -388,6 +395,41 @@ def test_settings_are_saved_with_an_audit_row_and_default_weights_left_unset(
     page = as_coordinator.get(url("programme-settings", programme)).content.decode()
     assert "The matching settings are saved." in page
     assert re.search(r'name="weight_personality" value="0.3"', page)
+
+
+def test_timers_tier_cadences_and_value_ideas_are_settings_too(
+    as_coordinator: Client, programme: Programme
+) -> None:
+    response = as_coordinator.post(
+        url("programme-settings", programme),
+        settings_data(
+            programme,
+            first_reminder_hours=72,
+            cadence_nudges=None,
+            key_contact_cadence_days=21,
+            network_value_ideas="Send a note\n\n  Share a podcast  \n",
+        ),
+    )
+    assert response.status_code == 302
+    programme.refresh_from_db()
+    assert (programme.first_reminder_hours, programme.cadence_nudges) == (72, False)
+    assert programme.key_contact_cadence_days == 21
+    assert programme.network_value_ideas == ["Send a note", "Share a podcast"]
+
+
+def test_tier_cadences_out_of_order_are_refused_with_input_kept(
+    as_coordinator: Client, programme: Programme
+) -> None:
+    response = as_coordinator.post(
+        url("programme-settings", programme),
+        settings_data(programme, key_contact_cadence_days=200),
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "1 ≤ key ≤ regular ≤ light ≤ 365 days" in page
+    assert re.search(r'name="key_contact_cadence_days" value="200"', page)
+    programme.refresh_from_db()
+    assert programme.key_contact_cadence_days == 30
 
 
 def test_a_settings_error_is_shown_next_to_its_field_and_keeps_what_was_typed(
