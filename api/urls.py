@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from api.errors import not_found
 from api.views import auth, me, mentorships, programmes, proposals
+from api.views.health import HealthView
 
 
 class IdConverter:
@@ -109,6 +110,7 @@ urlpatterns = [
         mentorships.IntroductionDetailView.as_view(),
         name="api-introduction",
     ),
+    path("health/", HealthView.as_view(), name="api-health"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

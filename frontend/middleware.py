@@ -16,7 +16,7 @@ from frontend.views.errors import error_page
 from mentorship import errors
 
 logger = logging.getLogger("frontend")
-NOT_PAGES = ("/api/", "/admin/", "/static/")
+NOT_PAGES = ("/api/", "/admin/", "/static/", "/health/")
 
 
 def is_page(request: HttpRequest) -> bool:

@@ -443,6 +443,7 @@ ROWS = [
         body={"outcome": "met"},
         own=pair_and_coordinator(200),
     ),
+    Row("api-health", "GET", "health/", **everyone(200, 200)),
     Row("api-schema", "GET", "schema/", **everyone(200, 200)),
     Row("api-docs", "GET", "docs/", **everyone(200, 200)),
     Row("api-redoc", "GET", "redoc/", **everyone(200, 200)),
