@@ -24,6 +24,7 @@ urlpatterns = [
     path("auth/token/", auth.TokenView.as_view(), name="api-token"),
     path("auth/signup/", auth.SignupView.as_view(), name="api-signup"),
     path("auth/logout/", auth.LogoutView.as_view(), name="api-logout"),
+    path("auth/password-reset/", auth.PasswordResetView.as_view(), name="api-password-reset"),
     path("me/profile/", me.ProfileView.as_view(), name="api-profile"),
     path("me/personality/", me.PersonalityView.as_view(), name="api-personality"),
     path("programmes/", programmes.ProgrammeListView.as_view(), name="api-programmes"),

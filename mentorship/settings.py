@@ -266,10 +266,13 @@ SPECTACULAR_SETTINGS = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
 
-# Sign-in attempts allowed per window, counted in the database (shared by every process).
+# Failed sign-ins (and sign-ups, reset requests) allowed before each further attempt waits 1, 2,
+# 4… seconds up to LOGIN_MAX_DELAY_SECONDS; failures are forgotten after LOGIN_WINDOW_SECONDS
+# without one. Counted in the database (shared by every process): mentorship/services/auth.py.
 LOGIN_WINDOW_SECONDS = env_int("LOGIN_WINDOW_SECONDS", 15 * 60)
 LOGIN_LIMIT_PER_ACCOUNT = env_int("LOGIN_LIMIT_PER_ACCOUNT", 10)
 LOGIN_LIMIT_PER_ADDRESS = env_int("LOGIN_LIMIT_PER_ADDRESS", 100)
+LOGIN_MAX_DELAY_SECONDS = env_int("LOGIN_MAX_DELAY_SECONDS", 15 * 60)
 
 # Production: HTTPS, proxies, security headers, logs ---------------------------------------------
 # With DEBUG off the defaults are those of a public deployment behind HTTPS; each can be turned

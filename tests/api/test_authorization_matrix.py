@@ -191,6 +191,13 @@ ROWS = [
     Row("api-token", "POST", "auth/token/", body=credentials, **everyone(200, 200)),
     Row("api-signup", "POST", "auth/signup/", body=signup, **everyone(201, 201)),
     Row("api-logout", "POST", "auth/logout/", **everyone(204)),
+    Row(
+        "api-password-reset",
+        "POST",
+        "auth/password-reset/",
+        body={"email": "someone@example.org"},
+        **everyone(202, 202),
+    ),
     Row("api-profile", "GET", "me/profile/", **everyone(200)),
     Row("api-profile", "PATCH", "me/profile/", body={"headline": "New headline"}, **everyone(200)),
     Row(
