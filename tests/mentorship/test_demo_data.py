@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 from mentorship.models import (
     AuditEvent,
@@ -20,6 +21,7 @@ from mentorship.selectors.cadence import programme_cadence
 from mentorship.taxonomy import NetworkGroup
 
 
+@override_settings(DEBUG=True)  # local development: the published demo logins
 def test_the_demo_is_realistic_complete_and_loaded_once(
     db: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
