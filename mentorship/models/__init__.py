@@ -1,6 +1,7 @@
 """The domain model. Import models from here: `from mentorship.models import Proposal`."""
 
 from mentorship.models.audit import AuditEvent
+from mentorship.models.idempotency import IdempotencyKey
 from mentorship.models.matching import (
     OPEN_PROPOSAL_STATUSES,
     MatchingRun,
@@ -29,6 +30,7 @@ __all__ = [
     "SEAT_HOLDING_STATUSES",
     "AuditEvent",
     "Exclusion",
+    "IdempotencyKey",
     "Introduction",
     "IntroductionOutcome",
     "LoginAttempts",
