@@ -2,7 +2,7 @@ from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from api.errors import not_found
-from api.views import auth, me, mentorships, programmes, proposals
+from api.views import auth, me, mentorships, privacy, programmes, proposals
 from api.views.health import HealthView
 
 
@@ -27,6 +27,8 @@ urlpatterns = [
     path("auth/password-reset/", auth.PasswordResetView.as_view(), name="api-password-reset"),
     path("me/profile/", me.ProfileView.as_view(), name="api-profile"),
     path("me/personality/", me.PersonalityView.as_view(), name="api-personality"),
+    path("me/export/", privacy.ExportView.as_view(), name="api-export"),
+    path("me/erase/", privacy.EraseView.as_view(), name="api-erase"),
     path("programmes/", programmes.ProgrammeListView.as_view(), name="api-programmes"),
     path("programmes/<slug:slug>/", programmes.ProgrammeDetailView.as_view(), name="api-programme"),
     path("programmes/<slug:slug>/cadence/", programmes.CadenceView.as_view(), name="api-cadence"),
@@ -36,6 +38,11 @@ urlpatterns = [
         name="api-cadence-export",
     ),
     path("programmes/<slug:slug>/stats/", programmes.StatsView.as_view(), name="api-stats"),
+    path(
+        "programmes/<slug:slug>/members/<id:pk>/erase/",
+        privacy.MemberEraseView.as_view(),
+        name="api-member-erase",
+    ),
     path(
         "programmes/<slug:slug>/matching-runs/",
         programmes.MatchingRunListView.as_view(),

@@ -8,6 +8,6 @@ class MentorshipConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from mentorship import observability
+        from mentorship import observability, privacy_categories  # noqa: F401 (registers)
 
         request_finished.connect(observability.end_request, dispatch_uid="request-id-end")

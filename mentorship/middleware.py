@@ -10,7 +10,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from mentorship import observability
+from mentorship import observability, privacy
+from mentorship.services import privacy as privacy_services
 
 access_log = logging.getLogger("mentorship.access")
 
@@ -53,4 +54,30 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class AuditMiddleware:
+    """After authentication: audit what the response showed of other people's sensitive fields
+    (noted by `privacy.note_read` while the view built it), once it is going out, and every
+    request refused to a signed-in person (403)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with privacy.collecting_reads() as reads:
+            response = self.get_response(request)
+        status = response.status_code
+        if not (reads and status < 400) and status != 403:
+            return response  # nothing to write: the user is not even looked up
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return response
+        if status == 403:
+            privacy_services.record_denied(
+                actor=user, method=request.method or "", path=request.path
+            )
+        else:
+            privacy_services.record_reads(reader=user, reads=reads, path=request.path)
         return response

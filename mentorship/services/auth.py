@@ -264,3 +264,12 @@ def forget_counters(*, user: User) -> int:
     ]
     deleted, _ = LoginAttempts.objects.filter(key__in=keys).delete()
     return deleted
+
+
+def confirm_password(*, user: User, password: str, address: str) -> None:
+    """A signed-in person confirms a grave action (erasing data) with their password, within the
+    sign-in limits: a stolen session cannot guess the password this way either."""
+    with attempt(_address_limit("sign-in", address), _account_limit(account_name(user.username))):
+        if not user.check_password(password or ""):
+            message = "That is not your password."
+            raise AuthenticationFailed(message, fields={"password": [message]})

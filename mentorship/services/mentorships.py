@@ -64,8 +64,9 @@ def _move(
         mentorship.ended_on = max(timezone.localdate(), mentorship.started_on)
         mentorship.end_reason = end_reason
     validated_save(mentorship)
-    extra: dict[str, Any] = {"reason": end_reason} if end_reason else {}
-    record(actor=actor, obj=mentorship, action=action, from_state=before, to_state=to, **extra)
+    # The reason is on the mentorship; the append-only audit trail keeps no free text (it could
+    # not be erased with its author: mentorship/privacy.py).
+    record(actor=actor, obj=mentorship, action=action, from_state=before, to_state=to)
     return mentorship
 
 
