@@ -2,7 +2,7 @@
 
 from django.urls import re_path
 
-from frontend.views import account, coordinator, mentee, mentor, pairs
+from frontend.views import account, coordinator, mentee, mentor, pairs, privacy
 from frontend.views.errors import not_found
 
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     *mentor.urlpatterns,
     *pairs.urlpatterns,
     *coordinator.urlpatterns,
+    *privacy.urlpatterns,
     # Anything else is the site's own 404 page (also with DEBUG on).
     re_path(r"", not_found),
 ]

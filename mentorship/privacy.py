@@ -122,6 +122,7 @@ class Category:
     erase: Callable[[Erasure], int] | None
     models: tuple[type[models.Model], ...]
     order: int
+    label: str  # how the "My data" page names it
 
 
 REGISTRY: dict[str, Category] = {}
@@ -134,16 +135,24 @@ def register(
     erase: Callable[[Erasure], int] | None,
     models: Iterable[type[models.Model]] = (),
     order: int = 50,
+    label: str = "",
 ) -> None:
     """Register a category of personal data. `export` None: not part of the export (technical
     data such as sign-in counters); `erase` None: nothing to erase (said why in the category)."""
     if name in REGISTRY:
         raise ImproperlyConfigured(f"The privacy category {name!r} is registered twice.")
-    REGISTRY[name] = Category(name, export, erase, tuple(models), order)
+    label = label or name.replace("_", " ").capitalize()
+    REGISTRY[name] = Category(name, export, erase, tuple(models), order, label)
 
 
 def categories() -> list[Category]:
+    """In erasure order."""
     return sorted(REGISTRY.values(), key=lambda c: (c.order, c.name))
+
+
+def exported() -> list[Category]:
+    """The categories of the export, in the order they were registered (the order shown)."""
+    return [category for category in REGISTRY.values() if category.export is not None]
 
 
 def covered_models() -> set[type[models.Model]]:

@@ -473,7 +473,14 @@ def export_audit(person: User) -> list[dict[str, Any]]:
     ]
 
 
-register("account", export=export_account, erase=erase_account, models=[User], order=1000)
+register(
+    "account",
+    export=export_account,
+    erase=erase_account,
+    models=[User],
+    order=1000,
+    label="Your account (name, e-mail, sign-in)",
+)
 register(
     "access",
     export=None,
@@ -482,7 +489,12 @@ register(
     order=10,
 )
 register(
-    "profile", export=export_profile, erase=erase_profile, models=[Profile, Position], order=70
+    "profile",
+    export=export_profile,
+    erase=erase_profile,
+    models=[Profile, Position],
+    order=70,
+    label="Profile and career history",
 )
 register(
     "questionnaire",
@@ -490,6 +502,7 @@ register(
     erase=erase_questionnaire,
     models=[Personality],
     order=65,
+    label="Personality questionnaire (kept only with your consent)",
 )
 register(
     "memberships", export=export_memberships, erase=erase_memberships, models=[Membership], order=80
@@ -504,7 +517,14 @@ register("proposals", export=export_proposals, erase=erase_proposals, models=[Pr
 register(
     "mentorships", export=export_mentorships, erase=erase_mentorships, models=[Mentorship], order=40
 )
-register("sessions", export=export_sessions, erase=erase_sessions, models=[Session], order=50)
+register(
+    "sessions",
+    export=export_sessions,
+    erase=erase_sessions,
+    models=[Session],
+    order=50,
+    label="Sessions, with your own notes and ratings",
+)
 register(
     "introductions",
     export=export_introductions,
@@ -515,4 +535,11 @@ register(
 register("admin_log", export=None, erase=erase_admin_log, models=[LogEntry], order=90)
 # Audit events are append-only and hold ids and states, never names or free text; their actor
 # is the pseudonymised account. Exported, never erased.
-register("audit_events", export=export_audit, erase=None, models=[AuditEvent], order=95)
+register(
+    "audit_events",
+    export=export_audit,
+    erase=None,
+    models=[AuditEvent],
+    order=95,
+    label="Audit events about you (what was done, and who read your sensitive data)",
+)

@@ -350,3 +350,28 @@ def test_the_export_after_erasure_is_empty_of_the_person(world) -> None:
     person = User.objects.get(pk=world.person.pk)
     text = json.dumps(services.export_data(actor=person), cls=DjangoJSONEncoder)
     assert not any(secret in text for secret in world.secrets)
+
+
+def test_matching_without_consent_is_matching_without_the_answers(programme, mentor, mentee):
+    """Withdrawing consent erases the answers, so a ranking afterwards is the ranking of a mentee
+    who never answered: the engine gets no personality at all."""
+    from mentorship import matching_adapter
+    from mentorship.services.profiles import save_personality, withdraw_personality
+
+    other = factories.member(programme, Role.MENTOR, username="omar", capacity=2, seniority=4)
+    for person in (mentor, other, mentee):
+        person.profile.languages = ["en"]
+        person.profile.save()
+    factories.PersonalityFactory.create(profile=mentor.profile, answers=[7, 1] * 5)
+    factories.PersonalityFactory.create(profile=other.profile, answers=[1, 7] * 5)
+    never_answered = matching_adapter.rank_mentors(programme=programme, mentee=mentee, top=5)
+    save_personality(actor=mentee, answers=[7, 1] * 5, consent=True)
+    with_consent = matching_adapter.rank_mentors(programme=programme, mentee=mentee, top=5)
+    withdraw_personality(actor=mentee)
+    withdrawn = matching_adapter.rank_mentors(programme=programme, mentee=mentee, top=5)
+
+    def summary(ranking: Any) -> list[tuple[str, float, dict[str, float]]]:
+        return [(p.mentor, p.score, dict(p.components)) for p in ranking]
+
+    assert summary(withdrawn) == summary(never_answered)
+    assert summary(with_consent) != summary(never_answered)  # the answers did matter
