@@ -1,8 +1,9 @@
 from django.urls import path, re_path, register_converter
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from api.errors import not_found
 from api.views import auth, me, mentorships, privacy, programmes, proposals
+from api.views.docs import RedocView, SwaggerView
 from api.views.health import HealthView
 
 
@@ -120,7 +121,7 @@ urlpatterns = [
     ),
     path("health/", HealthView.as_view(), name="api-health"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", RedocView.as_view(url_name="api-schema"), name="api-redoc"),
     re_path(r"", not_found),  # an empty pattern matches every path, newlines included
 ]
