@@ -17,6 +17,7 @@ from django.utils import timezone
 from mentorship import factories
 from mentorship.models import (
     Exclusion,
+    IdempotencyKey,
     MatchingRun,
     MatchRequest,
     Membership,
@@ -70,6 +71,14 @@ def rows(programme: Programme, coordinator: User, mentor: User, mentee: User) ->
             profile=mentee.profile, answers=[4] * 10
         ),
         "user": mentee,
+        "idempotencykey": IdempotencyKey.objects.create(
+            user=mentee,
+            key="retry-1",
+            scope="log_session:1",
+            fingerprint="f",
+            object_type="session",
+            object_id=1,
+        ),
     }
 
 
@@ -254,6 +263,19 @@ VIOLATIONS = [
         )
         for value in (0.5, 7.5)
     ],
+    # Idempotency keys
+    Violation(
+        "idempotency_key_once_per_user",
+        "idempotencykey",
+        create=lambda r: IdempotencyKey.objects.create(
+            user=r["mentee"],
+            key="retry-1",
+            scope="record_introduction:1",
+            fingerprint="g",
+            object_type="introduction",
+            object_id=2,
+        ),
+    ),
     # User
     Violation(
         "user_email_unique_ci",
