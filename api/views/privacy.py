@@ -33,8 +33,6 @@ class ExportView(APIView):
     notes and ratings, introductions, and the audit events about you (more categories as the
     platform grows). Nothing about other people beyond what you already see."""
 
-    error_codes = (401, 429)
-
     @extend_schema(
         tags=["me"],
         responses={
