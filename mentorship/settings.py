@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from mentorship.observability import logging_config
@@ -313,8 +314,6 @@ if _PROXY_SSL_HEADER:
 
 # Content-Security-Policy (django-csp 4): no inline scripts or styles anywhere on the pages or in
 # the admin. The API docs widen it on their own views only (api/views/docs.py).
-from csp.constants import NONE, SELF  # noqa: E402
-
 CONTENT_SECURITY_POLICY: dict[str, Any] = {
     "DIRECTIVES": {
         "default-src": [SELF],
