@@ -5,6 +5,14 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def forget_clear_text_counters(apps, schema_editor):
+    """Counters from before keyed hashes named accounts and addresses in clear: they go (they
+    only ever lasted one sign-in window)."""
+    LoginAttempts = apps.get_model("mentorship", "LoginAttempts")
+    LoginAttempts.objects.filter(key__startswith="account:").delete()
+    LoginAttempts.objects.filter(key__startswith="address:").delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -49,4 +57,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('user', 'key'), name='idempotency_key_once_per_user')],
             },
         ),
+        migrations.RunPython(forget_clear_text_counters, migrations.RunPython.noop),
     ]
