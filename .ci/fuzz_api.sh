@@ -18,7 +18,8 @@ ST=$ROOT/.venv/bin/schemathesis
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/fuzz-api.XXXXXX")
 # A fresh SQLite database in a fresh VAR_DIR; nothing from the caller's environment leaks in.
 unset DATABASE_URL CACHE_URL CELERY_BROKER_URL CELERY_RESULT_BACKEND
-export VAR_DIR=$WORK/var DEBUG=0 ALLOWED_HOSTS=127.0.0.1 SECURE_COOKIES=0 LOG_LEVEL=WARNING
+export VAR_DIR=$WORK/var DEBUG=0 ALLOWED_HOSTS=127.0.0.1 SECURE_COOKIES=0 LOG_LEVEL=WARNING \
+  LOG_FORMAT=text
 SECRET_KEY=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
 export SECRET_KEY
 export FUZZ_AUTH_DIR=$WORK/auth FUZZ_REPORT_DIR=$WORK/report
@@ -40,7 +41,7 @@ finish() {
     if [[ -s $WORK/server.log ]]; then
       # 5xx tracebacks and gunicorn errors only (4xx are logged as one-line warnings).
       echo "--- server errors (full log: $WORK/server.log) ---"
-      awk '/^127\.0\.0\.1 /{on=0; next} /^(Internal Server Error|Traceback)/{on=1}
+      awk '/^127\.0\.0\.1 /{on=0; next} /(Internal Server Error|^Traceback)/{on=1}
            /^\[.*\] \[[0-9]+\] \[(ERROR|CRITICAL)\]/{print; next} on' "$WORK/server.log" |
         tail -n 300 || true
     fi
@@ -55,7 +56,9 @@ trap finish EXIT
 
 echo "migrate and seed the demo into $VAR_DIR"
 "$PY" manage.py migrate --noinput -v0
-"$PY" manage.py seed_demo | grep -v '^login:'
+# The demo's published logins are what the fuzzing identities sign in with: seed as local
+# development does (with DEBUG off, seed_demo refuses or makes every password random).
+DEBUG=1 "$PY" manage.py seed_demo | grep -v '^login:'
 "$PY" .ci/fuzz_setup.py users "$WORK/users.json"
 
 port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

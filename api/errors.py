@@ -1,19 +1,39 @@
-"""The one exception handler: every 4xx of the API is `{"error", "detail", "fields"?}`.
+"""The one exception handler: every error of the API is `{"error", "detail", "fields"?}`.
 
-Domain errors raised by services and selectors are translated here, once, to HTTP.
+Domain errors raised by services and selectors are translated here, once, to HTTP. Anything else
+is a bug: logged with its traceback, answered with a generic 500 in the same shape (never the
+traceback), and the request's transaction, if any, is rolled back.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, JsonResponse
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import Http404, HttpRequest, JsonResponse, UnreadablePostError
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.views import set_rollback
 
 from mentorship import errors
+
+logger = logging.getLogger("django.request")
+SERVER_ERROR = (
+    "server_error",
+    "Something went wrong on our side. It has been logged; please try again later.",
+)
+
+
+class BodyTooLarge(exceptions.ParseError):
+    """A request body over DATA_UPLOAD_MAX_MEMORY_SIZE: refused before it is parsed."""
+
+
+class TooDeeplyNested(exceptions.ParseError):
+    """JSON nested deeper than any of our documents, refused before it is parsed."""
+
 
 DOMAIN_STATUS: dict[type[errors.DomainError], int] = {
     errors.NotFound: status.HTTP_404_NOT_FOUND,
@@ -26,6 +46,8 @@ DOMAIN_STATUS: dict[type[errors.DomainError], int] = {
     errors.RateLimited: status.HTTP_429_TOO_MANY_REQUESTS,
 }
 DRF_CODES: dict[type[exceptions.APIException], str] = {
+    BodyTooLarge: "too_large",
+    TooDeeplyNested: "too_deep",
     exceptions.ParseError: "malformed",
     exceptions.NotAuthenticated: "not_authenticated",
     exceptions.AuthenticationFailed: "not_authenticated",
@@ -67,7 +89,7 @@ def flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     return out
 
 
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, errors.DomainError):
         response = Response(
             body(exc.code, exc.detail, exc.fields or None),
@@ -76,7 +98,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if isinstance(exc, errors.RateLimited):
             response["Retry-After"] = str(exc.retry_after)
         return response
-    if isinstance(exc, Http404):
+    if isinstance(exc, RequestDataTooBig):
+        exc = BodyTooLarge("The request body is too large.")
+    elif isinstance(exc, SuspiciousOperation | UnreadablePostError):
+        exc = exceptions.ParseError("The request could not be read.")
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
@@ -95,7 +121,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if getattr(exc, "wait", None):
             response["Retry-After"] = str(int(exc.wait))  # type: ignore[attr-defined]
         return response
-    return None
+    request = context.get("request")
+    logger.error(
+        "Internal Server Error: %s",
+        getattr(request, "path", "?"),
+        exc_info=exc,
+        extra={"status_code": 500, "request": getattr(request, "_request", None)},
+    )
+    set_rollback()
+    return Response(body(*SERVER_ERROR), status=status.HTTP_500_INTERNAL_SERVER_ERROR)
 
 
 @csrf_exempt

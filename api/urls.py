@@ -1,8 +1,10 @@
 from django.urls import path, re_path, register_converter
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from api.errors import not_found
-from api.views import auth, engagement, me, mentorships, network, programmes, proposals
+from api.views import auth, engagement, me, mentorships, network, privacy, programmes, proposals
+from api.views.docs import RedocView, SwaggerView
+from api.views.health import HealthView
 
 
 class IdConverter:
@@ -23,8 +25,11 @@ urlpatterns = [
     path("auth/token/", auth.TokenView.as_view(), name="api-token"),
     path("auth/signup/", auth.SignupView.as_view(), name="api-signup"),
     path("auth/logout/", auth.LogoutView.as_view(), name="api-logout"),
+    path("auth/password-reset/", auth.PasswordResetView.as_view(), name="api-password-reset"),
     path("me/profile/", me.ProfileView.as_view(), name="api-profile"),
     path("me/personality/", me.PersonalityView.as_view(), name="api-personality"),
+    path("me/export/", privacy.ExportView.as_view(), name="api-export"),
+    path("me/erase/", privacy.EraseView.as_view(), name="api-erase"),
     path("programmes/", programmes.ProgrammeListView.as_view(), name="api-programmes"),
     path("programmes/<slug:slug>/", programmes.ProgrammeDetailView.as_view(), name="api-programme"),
     path("programmes/<slug:slug>/cadence/", programmes.CadenceView.as_view(), name="api-cadence"),
@@ -34,6 +39,11 @@ urlpatterns = [
         name="api-cadence-export",
     ),
     path("programmes/<slug:slug>/stats/", programmes.StatsView.as_view(), name="api-stats"),
+    path(
+        "programmes/<slug:slug>/members/<id:pk>/erase/",
+        privacy.MemberEraseView.as_view(),
+        name="api-member-erase",
+    ),
     path(
         "programmes/<slug:slug>/matching-runs/",
         programmes.MatchingRunListView.as_view(),
@@ -147,8 +157,9 @@ urlpatterns = [
         network.MentorshipNetworkView.as_view(),
         name="api-mentorship-network",
     ),
+    path("health/", HealthView.as_view(), name="api-health"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", RedocView.as_view(url_name="api-schema"), name="api-redoc"),
     re_path(r"", not_found),  # an empty pattern matches every path, newlines included
 ]

@@ -8,15 +8,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.cache import add_never_cache_headers
 
 from frontend.views.errors import error_page
 from mentorship import errors
 
 logger = logging.getLogger("frontend")
-NOT_PAGES = ("/api/", "/admin/", "/static/")
+BAD_REQUESTS = (MultiPartParserError, BadRequest, SuspiciousOperation)
+NOT_PAGES = ("/api/", "/admin/", "/static/", "/health/")
 
 
 def is_page(request: HttpRequest) -> bool:
@@ -38,8 +41,8 @@ class PagesMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         """The site's own 404, 403 and 500 pages, with DEBUG on as well (instead of Django's
         technical pages, which list every URL); the traceback of a 500 goes to the log."""
-        if not is_page(request):
-            return None
+        if not is_page(request) or isinstance(exception, BAD_REQUESTS):
+            return None  # Django answers a body it cannot read with a 400
         if isinstance(exception, Http404 | errors.NotFound):
             return error_page(request, 404)
         if isinstance(exception, DjangoPermissionDenied | errors.PermissionDenied):

@@ -11,6 +11,7 @@ from frontend.views import (
     network,
     notifications,
     pairs,
+    privacy,
 )
 from frontend.views.errors import not_found
 
@@ -23,6 +24,7 @@ urlpatterns = [
     *notifications.urlpatterns,
     *engagement.urlpatterns,
     *network.urlpatterns,
+    *privacy.urlpatterns,
     # Anything else is the site's own 404 page (also with DEBUG on).
     re_path(r"", not_found),
 ]

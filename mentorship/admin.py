@@ -11,9 +11,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 
 from mentorship.auth_forms import LimitedAdminAuthenticationForm
 from mentorship.errors import DomainError
@@ -33,9 +35,33 @@ from mentorship.models import (
     Session,
     User,
 )
+from mentorship.privacy import note_read
 from mentorship.services import matching_runs, mentorships, programmes, proposals
+from mentorship.services import privacy as privacy_services
+from mentorship.services._common import record
 
 admin.site.login_form = LimitedAdminAuthenticationForm
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Every change made in the admin appends an audit event too (Django's own log, which the
+    admin shows, can be rewritten; ours cannot)."""
+
+    def _audit(self, request: HttpRequest, obj: Any, action: str) -> None:
+        record(actor=request.user, obj=obj, action=action, via="admin")
+
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        self._audit(request, obj, "admin_add")
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        self._audit(request, obj, "admin_change")
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
+        for obj in queryset:
+            self._audit(request, obj, "admin_delete")
+        return super().log_deletions(request, queryset)
 
 
 def coordinated_ids(request: HttpRequest) -> list[int]:
@@ -48,7 +74,7 @@ def coordinated_ids(request: HttpRequest) -> list[int]:
     )
 
 
-class ProgrammeScopedAdmin(admin.ModelAdmin):
+class ProgrammeScopedAdmin(AuditedAdmin):
     """Non-superuser staff see and change only their coordinated programmes' rows."""
 
     programme_path = "programme"
@@ -125,10 +151,55 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     inlines = [MembershipInline]
-    list_display = ("username", "email", "first_name", "last_name", "is_staff", "date_joined")
+    list_display = (
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "is_staff",
+        "date_joined",
+        "erased_at",
+    )
     search_fields = ("username", "email", "first_name", "last_name")
+    readonly_fields = ("erased_at",)
+    actions = ["erase_personal_data"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """Deleting a person would cascade into the other side's mentorships, sessions and
+        introductions; erasure removes their data and keeps those records."""
+        return False
+
+    @admin.action(description="Erase personal data (keeps the other side's records)")
+    def erase_personal_data(
+        self, request: HttpRequest, queryset: QuerySet[User]
+    ) -> HttpResponse | None:
+        if not request.user.is_superuser:
+            self.message_user(request, "Only a superuser erases people.", messages.ERROR)
+            return None
+        people = list(queryset.filter(erased_at__isnull=True))
+        if request.POST.get("confirm") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/mentorship/user/erase_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Erase personal data",
+                    "people": people,
+                    "opts": self.model._meta,
+                    "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                },
+            )
+        erased = 0
+        for person in people:
+            try:
+                privacy_services.erase_by_administrator(actor=request.user, person=person)
+                erased += 1
+            except DomainError as error:
+                self.message_user(request, f"{person.pk}: {error.detail}", messages.WARNING)
+        self.message_user(request, f"Erased {erased} people.", messages.SUCCESS)
+        return None
 
 
 @admin.register(Programme)
@@ -262,6 +333,20 @@ class ProfileAdmin(ProgrammeScopedAdmin):
     @admin.display(boolean=True, description="Personality on file")
     def personality_on_file(self, obj: Profile) -> bool:
         return hasattr(obj, "personality")
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """Showing a profile shows its career history: an audited read."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        profile = self.get_object(request, object_id)
+        if profile is not None and response.status_code == 200:
+            note_read(subject_id=profile.user_id, field="career_history")
+        return response
 
 
 @admin.register(MatchRequest)

@@ -13,6 +13,7 @@ import functools
 import heapq
 import itertools
 import random
+import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -603,6 +604,26 @@ class DemoBuilder:
         matching_runs.publish_matching_run(actor=coordinator, run=run)
         for proposal in Proposal.objects.filter(matching_run=run, status=ProposalStatus.REQUESTED):
             self.answer_later(proposal)
+
+
+def make_private(programme: Programme) -> list[DemoLogin]:
+    """For a public server: a random join code, random passwords for the demo logins (returned,
+    to be shown once) and unusable passwords for everyone else the demo created."""
+    from mentorship.services.programmes import new_join_code
+
+    logins = [DemoLogin(login.role, login.username, secrets.token_urlsafe(12)) for login in LOGINS]
+    with transaction.atomic():
+        programme.join_code = new_join_code()
+        programme.save(update_fields=["join_code"])
+        people = User.objects.filter(memberships__programme=programme).distinct()
+        for user in [*people, *User.objects.filter(username="admin", is_superuser=True)]:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        for login in logins:
+            user = User.objects.get(username=login.username)
+            user.set_password(login.password)
+            user.save(update_fields=["password"])
+    return logins
 
 
 def demo_exists() -> bool:

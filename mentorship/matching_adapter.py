@@ -187,9 +187,19 @@ def _fingerprint(programme: Programme) -> str:
     return digest.hexdigest()[:32]
 
 
+def _index_key(programme: Programme, as_of: str) -> str:
+    return f"mentor-index:{programme.pk}:{as_of}:{_fingerprint(programme)}"
+
+
+def forget_mentor_index(programme: Programme) -> None:
+    """Drop the cached index now (an erased mentor's features must not linger in the cache until
+    it expires; once the profile is gone the fingerprint no longer finds that entry)."""
+    cache.delete(_index_key(programme, timezone.localdate().isoformat()))
+
+
 def mentor_index(programme: Programme, *, as_of: str) -> matching.MentorIndex:
     """The programme's prebuilt mentor index, so one request does not refit over all mentors."""
-    key = f"mentor-index:{programme.pk}:{as_of}:{_fingerprint(programme)}"
+    key = _index_key(programme, as_of)
     index = cache.get(key)
     if index is None:
         index = matching.MentorIndex.build(mentor_lines(programme), as_of=as_of)

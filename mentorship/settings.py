@@ -12,7 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from mentorship.observability import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -71,18 +74,25 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
     "mentorship",
     "api",
     "frontend",
 ]
 
 MIDDLEWARE = [
+    # Production hardening: a request id on every log line, then HTTPS and security headers.
+    "mentorship.middleware.RequestIdMiddleware",
+    "api.middleware.ApiMiddleware",  # the API's JSON errors and no-store, whatever answered
     "django.middleware.security.SecurityMiddleware",
+    "mentorship.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mentorship.middleware.AuditMiddleware",  # sensitive reads and refused requests
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -133,6 +143,11 @@ def _database(url: str) -> dict[str, Any]:
         # Tests run on a file too, so they exercise the configuration above (an in-memory
         # shared-cache database locks tables instead of waiting).
         config["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # An unreachable database fails fast (the health check answers 503 within seconds).
+        config.setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
+        )
     return config
 
 
@@ -145,7 +160,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 3, "socket_timeout": 3},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -212,7 +231,7 @@ REST_FRAMEWORK: dict[str, Any] = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.BoundedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
@@ -246,25 +265,83 @@ SPECTACULAR_SETTINGS = {
         "MeetingFormatEnum": "mentorship.taxonomy.MeetingFormat",
         "NetworkGroupEnum": "mentorship.taxonomy.NetworkGroup",
         "ConnectionTypeEnum": "mentorship.taxonomy.ConnectionType",
+        "HealthStatusEnum": "mentorship.health.STATUSES",
     },
 }
 # Request bodies are small JSON documents; anything bigger is refused before parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # One line per task is noise when tasks run in-process; workers log through their own -l.
-    "loggers": {"celery": {"level": env_str("CELERY_LOG_LEVEL", "WARNING")}},
-}
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-
-# Sign-in attempts allowed per window, counted in the database (shared by every process).
+# Failed sign-ins (and sign-ups, reset requests) allowed before each further attempt waits 1, 2,
+# 4… seconds up to LOGIN_MAX_DELAY_SECONDS; failures are forgotten after LOGIN_WINDOW_SECONDS
+# without one. Counted in the database (shared by every process): mentorship/services/auth.py.
 LOGIN_WINDOW_SECONDS = env_int("LOGIN_WINDOW_SECONDS", 15 * 60)
 LOGIN_LIMIT_PER_ACCOUNT = env_int("LOGIN_LIMIT_PER_ACCOUNT", 10)
 LOGIN_LIMIT_PER_ADDRESS = env_int("LOGIN_LIMIT_PER_ADDRESS", 100)
+LOGIN_MAX_DELAY_SECONDS = env_int("LOGIN_MAX_DELAY_SECONDS", 15 * 60)
+
+# Production: HTTPS, proxies, security headers, logs ---------------------------------------------
+# With DEBUG off the defaults are those of a public deployment behind HTTPS; each can be turned
+# off on its own. HTTPS=0 (or the older SECURE_COOKIES=0) serves plain HTTP, for test harnesses
+# on loopback. `python manage.py check --deploy --fail-level WARNING` passes with the defaults.
+HTTPS = env_bool("HTTPS", env_bool("SECURE_COOKIES", not DEBUG))
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+# Load balancers probe the health endpoint over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+# Reverse proxies: how many sit in front of the application (nginx alone: 1; a cloud load
+# balancer then nginx: 2). The client address is then the one that many hops from the right of
+# X-Forwarded-For, the entry the outermost trusted proxy wrote; with 0, REMOTE_ADDR. Sign-in
+# limits count per client address, so behind a proxy this must be set, and never higher than the
+# real number of proxies (a client could then choose its own address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# The header the proxy sets to say the client used HTTPS (needed with SECURE_SSL_REDIRECT behind a
+# proxy that terminates TLS); set to "" when no proxy sends it.
+_PROXY_SSL_HEADER = env_str(
+    "SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto" if TRUSTED_PROXY_COUNT else ""
+)
+if _PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
+
+# Content-Security-Policy (django-csp 4): no inline scripts or styles anywhere on the pages or in
+# the admin. The API docs widen it on their own views only (api/views/docs.py).
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # Pico draws its form icons as data: SVGs
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        **({"upgrade-insecure-requests": True} if HTTPS else {}),
+        **({"report-uri": [env_str("CSP_REPORT_URI")]} if env_str("CSP_REPORT_URI") else {}),
+    },
+}
+
+# Structured logs: JSON lines with a request id in production, readable text in development.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT is json or text.")
+LOGGING = logging_config(
+    level=env_str("LOG_LEVEL", "INFO"),
+    log_format=LOG_FORMAT,
+    access_log=env_bool("ACCESS_LOG", not DEBUG),
+    celery_level=env_str("CELERY_LOG_LEVEL", "WARNING"),
+)

@@ -9,6 +9,7 @@ admin.site.site_title = "Mentorship admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
+    path("", include("api.root_urls")),  # /health/ for load balancers
     path("", include("frontend.urls")),
 ]
 

@@ -3,6 +3,11 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+# The test client speaks plain HTTP: production's HTTPS redirect and HSTS are tested on their own
+# (tests/test_deployment.py). Readable logs, no access log.
+os.environ.setdefault("HTTPS", "0")
+os.environ.setdefault("LOG_FORMAT", "text")
+os.environ.setdefault("ACCESS_LOG", "0")
 
 from mentorship.settings import *  # noqa: F403
 

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from api import fields
 from mentorship.models import Position, User
+from mentorship.privacy import note_read
 from mentorship.services.profiles import format_month
 from mentorship.taxonomy import MeetingFormat
 
@@ -73,6 +74,9 @@ class MemberSummarySerializer(PersonSerializer):
     formats = serializers.SerializerMethodField()
 
     topics_field = "topics_wanted"
+    # Whoever sees a mentee's summary reads it as their (prospective) mentor or coordinator:
+    # audited. A mentor's summary is shown to mentees too: audited for coordinators only.
+    reads_audited_always = True
 
     def get_headline(self, user: User) -> str:
         return _profile(user).headline if _profile(user) else ""
@@ -87,6 +91,7 @@ class MemberSummarySerializer(PersonSerializer):
         profile = _profile(user)
         if profile is None:
             return []
+        note_read(subject_id=user.pk, field="career_history", always=self.reads_audited_always)
         return list(PositionSerializer(profile.positions.all(), many=True).data)
 
     def get_languages(self, user: User) -> list[str]:
@@ -103,6 +108,7 @@ class MentorSummarySerializer(MemberSummarySerializer):
     """A mentor as mentees and coordinators see them: topics are what they offer."""
 
     topics_field = "topics_offered"
+    reads_audited_always = False
 
 
 class MenteeSummarySerializer(MemberSummarySerializer):

@@ -179,3 +179,11 @@ class CredentialsSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = fields.CharField()
+
+
+class PasswordResetRequestSerializer(serializers.Serializer):
+    email = fields.EmailField(max_length=254)
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = fields.CharField()

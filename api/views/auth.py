@@ -11,13 +11,15 @@ from rest_framework.views import APIView
 
 from api.serializers.programmes import (
     CredentialsSerializer,
+    DetailSerializer,
+    PasswordResetRequestSerializer,
     SignupResultSerializer,
     SignupSerializer,
     TokenSerializer,
 )
 from api.views.base import caller, validated
+from mentorship.auth_forms import LimitedPasswordResetForm
 from mentorship.services import auth
-from mentorship.services.programmes import sign_up
 
 
 class TokenView(APIView):
@@ -46,14 +48,14 @@ class SignupView(APIView):
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
-    error_codes = (400,)
+    error_codes = (400, 429)
 
     @extend_schema(
         tags=["auth"], request=SignupSerializer, responses={201: SignupResultSerializer}, auth=[]
     )
     def post(self, request: Request) -> Response:
         data = validated(request, SignupSerializer)
-        user = sign_up(**data)
+        user = auth.sign_up(address=auth.client_address(request), **data)
         membership = user.memberships.select_related("programme").get()
         token = Token.objects.create(user=user)
         return Response(
@@ -79,3 +81,31 @@ class LogoutView(APIView):
         Token.objects.filter(user=caller(request)).delete()
         logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+RESET_SENT = (
+    "If an account has this e-mail address, a link to choose a new password is on its way. "
+    "The link works once, for a few days."
+)
+
+
+class PasswordResetView(APIView):
+    """Ask for a password-reset link by e-mail. The answer is the same whether or not an account
+    has the address; the link opens the pages' form to choose a new password."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    error_codes = (400, 429)
+
+    @extend_schema(
+        tags=["auth"],
+        request=PasswordResetRequestSerializer,
+        responses={202: DetailSerializer},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        data = validated(request, PasswordResetRequestSerializer)
+        form = LimitedPasswordResetForm(data={"email": data["email"]})
+        if form.is_valid():
+            form.save(request=request._request, use_https=request.is_secure())
+        return Response({"detail": RESET_SENT}, status=status.HTTP_202_ACCEPTED)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,6 +12,23 @@ from rest_framework.views import APIView
 from mentorship.models import Mentorship, User
 from mentorship.selectors.cadence import with_session_counts
 from mentorship.selectors.mentorships import mentorship_for, mentorships_for
+from mentorship.services.idempotency import HEADER, KEY_PATTERN
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    HEADER,
+    {"type": "string", "pattern": KEY_PATTERN, "minLength": 1, "maxLength": 255},
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Makes a retry safe: a request repeating a key you used in the last 24 hours returns "
+        "what the first one created instead of a duplicate (409 if the key was used for a "
+        "different request). A UUID is a good key."
+    ),
+)
+
+
+def idempotency_key(request: Request) -> str | None:
+    return request.headers.get(HEADER)
 
 
 def caller(request: Request) -> User:

@@ -19,10 +19,12 @@ from api.serializers.mentorships import (
     SessionUpdateSerializer,
 )
 from api.views.base import (
+    IDEMPOTENCY_KEY,
     ListView,
     action_view,
     caller,
     choice_param,
+    idempotency_key,
     mentorship_with_cadence,
     validated,
 )
@@ -123,9 +125,11 @@ EndView = mentorship_action(
 
 
 class SessionListView(ListView):
-    """Sessions of a mentorship. Either of the pair logs one; notes and rating are private."""
+    """Sessions of a mentorship. Either of the pair logs one; notes and rating are private.
+    Send an `Idempotency-Key` to make retries safe: the same key returns the first session."""
 
     serializer_class = SessionSerializer
+    error_codes = (409,)  # an Idempotency-Key reused for another request
 
     def get_queryset(self) -> Any:
         mentorship = mentorship_for(caller(self.request), self.kwargs["pk"])
@@ -136,12 +140,20 @@ class SessionListView(ListView):
         return self.list(request)
 
     @extend_schema(
-        tags=["mentorships"], request=SessionSerializer, responses={201: SessionSerializer}
+        tags=["mentorships"],
+        request=SessionSerializer,
+        responses={201: SessionSerializer},
+        parameters=[IDEMPOTENCY_KEY],
     )
     def post(self, request: Request, pk: int) -> Response:
         mentorship = mentorship_for(caller(request), pk)
         data = validated(request, SessionSerializer)
-        session = mentorships.log_session(actor=caller(request), mentorship=mentorship, **data)
+        session = mentorships.log_session(
+            actor=caller(request),
+            mentorship=mentorship,
+            idempotency_key=idempotency_key(request),
+            **data,
+        )
         return Response(self.get_serializer(session).data, status=status.HTTP_201_CREATED)
 
 
@@ -176,7 +188,8 @@ def _introduction_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 
 class IntroductionListView(ListView):
-    """Introductions the mentor (or a coordinator) made for the mentee."""
+    """Introductions the mentor (or a coordinator) made for the mentee. Send an
+    `Idempotency-Key` to make retries safe: the same key returns the first introduction."""
 
     serializer_class = IntroductionSerializer
     error_codes = (409,)
@@ -193,6 +206,7 @@ class IntroductionListView(ListView):
         tags=["mentorships"],
         request=IntroductionSerializer,
         responses={201: IntroductionSerializer},
+        parameters=[IDEMPOTENCY_KEY],
     )
     def post(self, request: Request, pk: int) -> Response:
         mentorship = mentorship_for(caller(request), pk)
@@ -200,6 +214,7 @@ class IntroductionListView(ListView):
         introduction = mentorships.record_introduction(
             actor=caller(request),
             mentorship=mentorship,
+            idempotency_key=idempotency_key(request),
             **_introduction_fields(data),
         )
         return Response(IntroductionSerializer(introduction).data, status=status.HTTP_201_CREATED)

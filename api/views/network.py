@@ -177,6 +177,4 @@ class MentorshipNetworkView(APIView):
     @extend_schema(tags=[TAG], responses=SummarySerializer)
     def get(self, request: Request, pk: int) -> Response:
         user = caller(request)
-        summary = shared_summary(user, mentorship_for(user, pk))
-        network.note_plan_read(actor=user, plan=summary.plan)
-        return Response(summary_data(summary))
+        return Response(summary_data(shared_summary(user, mentorship_for(user, pk))))

@@ -15,10 +15,15 @@ from frontend.dashboard import dashboard_for
 from frontend.forms.account import JoinForm, SignUpForm
 from frontend.forms.base import add_domain_error
 from frontend.views.base import login_required, signed_in
-from mentorship.auth_forms import LimitedAuthenticationForm
-from mentorship.errors import DomainError
+from mentorship.auth_forms import (
+    LimitedAuthenticationForm,
+    LimitedPasswordResetForm,
+    ResetPasswordForm,
+)
+from mentorship.errors import DomainError, RateLimited
 from mentorship.selectors.navigation import places_of
-from mentorship.services.programmes import join_programme, sign_up
+from mentorship.services import auth
+from mentorship.services.programmes import join_programme
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -35,7 +40,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = sign_up(**form.cleaned_data)
+            user = auth.sign_up(address=auth.client_address(request), **form.cleaned_data)
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -64,6 +69,19 @@ def join(request: HttpRequest) -> HttpResponse:
     return render(request, "frontend/account/join.html", {"form": form}, status=status)
 
 
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view with the limits: too many requests from one address is a form error."""
+
+    form_class = LimitedPasswordResetForm
+
+    def form_valid(self, form: LimitedPasswordResetForm) -> HttpResponse:  # type: ignore[override]
+        try:
+            return super().form_valid(form)
+        except RateLimited as error:
+            form.add_error(None, error.detail)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+
+
 ACCOUNT = "frontend/account"
 
 urlpatterns = [
@@ -82,11 +100,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
+        PasswordResetView.as_view(
             template_name=f"{ACCOUNT}/password_reset.html",
-            email_template_name=f"{ACCOUNT}/password_reset_email.txt",
-            html_email_template_name=f"{ACCOUNT}/password_reset_email.html",
-            subject_template_name=f"{ACCOUNT}/password_reset_subject.txt",
             success_url=reverse_lazy("password_reset_done"),
         ),
         name="password_reset",
@@ -102,6 +117,7 @@ urlpatterns = [
         "password-reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
             template_name=f"{ACCOUNT}/password_reset_confirm.html",
+            form_class=ResetPasswordForm,
             success_url=reverse_lazy("password_reset_complete"),
         ),
         name="password_reset_confirm",

@@ -272,10 +272,7 @@ def record_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 def mentorship_network_context(user: User, mentorship: Mentorship) -> dict[str, Any]:
     """Context of `pairs/_network_coverage.html` on the mentorship page: the mentee's plan
     summary for the mentee, and for the mentor while it is shared (their read is audited)."""
-    panel = network_panel(user, mentorship)
-    if panel is not None and panel.summary is not None:
-        network.note_plan_read(actor=user, plan=panel.summary.plan)
-    return {"network_panel": panel}
+    return {"network_panel": network_panel(user, mentorship)}
 
 
 def programme_network_context(user: User, slug: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mentorship', '0004_login_attempts'),
+        ('mentorship', '0006_idempotency'),
     ]
 
     operations = [

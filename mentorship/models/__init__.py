@@ -10,6 +10,7 @@ from mentorship.models.engagement import (
     Notification,
     NotificationPreference,
 )
+from mentorship.models.idempotency import IdempotencyKey
 from mentorship.models.matching import (
     OPEN_PROPOSAL_STATUSES,
     MatchingRun,
@@ -58,6 +59,7 @@ __all__ = [
     "Export",
     "ExportKind",
     "ExportStatus",
+    "IdempotencyKey",
     "Introduction",
     "IntroductionOutcome",
     "LoginAttempts",

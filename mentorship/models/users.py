@@ -6,7 +6,15 @@ from django.db.models.functions import Lower
 
 
 class User(AbstractUser):
-    """A person who signs in. Their roles live in Membership, their details in Profile."""
+    """A person who signs in. Their roles live in Membership, their details in Profile.
+
+    An erased person's row stays, pseudonymised ("Former participant", no e-mail, no usable
+    password), so the other side's records keep pointing somewhere: see mentorship/privacy.py.
+    """
+
+    erased_at = models.DateTimeField(
+        null=True, blank=True, help_text="When this person's personal data was erased."
+    )
 
     class Meta:
         constraints = [

@@ -31,6 +31,7 @@ from mentorship.models import (
     Touchpoint,
     User,
 )
+from mentorship.privacy import note_read
 from mentorship.selectors.cadence import STATUSES, Cadence, cadence_of
 from mentorship.taxonomy import ConnectionType, NetworkGroup
 from mentorship.validators import VALUE_IDEAS
@@ -429,6 +430,8 @@ def _mentee_plan_for(viewer: User, mentorship: Mentorship) -> tuple[NetworkPlan,
         and mentorship.status in SEAT_HOLDING_STATUSES
         and plan.shared_with_mentor
     ):
+        # The mentor is shown someone else's plan: audited like every sensitive read.
+        note_read(subject_id=mentorship.mentee_id, field="network_plan")
         return plan, False
     return None
 

@@ -10,6 +10,7 @@ from typing import Literal
 from django.conf.locale import LANG_INFO
 
 from mentorship.models import Position, Profile, User
+from mentorship.privacy import note_read
 from mentorship.services.profiles import allowed_topics
 from mentorship.taxonomy import TOPICS, MeetingFormat, Seniority, topic_label
 
@@ -52,6 +53,9 @@ def person_summary(user: User, *, topics: TopicSide) -> PersonSummary:
     profile: Profile | None = getattr(user, "profile", None)
     if profile is None:
         return PersonSummary(user, user.display_name, "", None, "", [], [], "", [])
+    # The current position is career history: audited for mentors and coordinators reading a
+    # mentee's, for coordinators only when it is a mentor's (mentees see mentors' careers).
+    note_read(subject_id=user.pk, field="career_history", always=topics == "wanted")
     slugs = profile.topics_wanted if topics == "wanted" else profile.topics_offered
     return PersonSummary(
         user=user,

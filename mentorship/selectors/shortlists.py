@@ -24,6 +24,7 @@ from mentorship.models import (
     Role,
     User,
 )
+from mentorship.privacy import note_read
 from mentorship.selectors.navigation import profile_is_complete
 from mentorship.selectors.proposals import latest_match_request, proposals_for, shortlist
 from mentorship.selectors.responsiveness import Responsiveness, with_responsiveness
@@ -89,6 +90,8 @@ def person_summary(user: User) -> PersonSummary:
     profile: Profile | None = getattr(user, "profile", None)
     if profile is None:
         return PersonSummary(name=user.display_name)
+    # A mentor's career shown on a shortlist: audited when a coordinator reads it.
+    note_read(subject_id=user.pk, field="career_history", always=False)
     positions = sorted(
         profile.positions.all(), key=lambda p: (p.end is None, p.end or p.start, p.start)
     )

@@ -21,7 +21,7 @@ from mentorship.models import (
     Session,
     User,
 )
-from mentorship.services import network
+from mentorship.services import idempotency, network
 from mentorship.services._common import clean_text, record, require_status, validated_save
 from mentorship.services.profiles import allowed_topics
 
@@ -64,8 +64,9 @@ def _move(
         mentorship.ended_on = max(timezone.localdate(), mentorship.started_on)
         mentorship.end_reason = end_reason
     validated_save(mentorship)
-    extra: dict[str, Any] = {"reason": end_reason} if end_reason else {}
-    record(actor=actor, obj=mentorship, action=action, from_state=before, to_state=to, **extra)
+    # The reason is on the mentorship; the append-only audit trail keeps no free text (it could
+    # not be erased with its author: mentorship/privacy.py).
+    record(actor=actor, obj=mentorship, action=action, from_state=before, to_state=to)
     return mentorship
 
 
@@ -189,10 +190,23 @@ def _check_session_fields(fields: dict[str, Any]) -> None:
         )
 
 
-@transaction.atomic
-def log_session(*, actor: User, mentorship: Mentorship, **fields: Any) -> Session:
-    """Either side logs a meeting; notes and rating are the logger's own and private."""
+def log_session(
+    *, actor: User, mentorship: Mentorship, idempotency_key: str | None = None, **fields: Any
+) -> Session:
+    """Either side logs a meeting; notes and rating are the logger's own and private. A retry
+    with the same `idempotency_key` returns the session the first attempt logged."""
     _check_session_fields(fields)
+    return idempotency.once(
+        actor=actor,
+        key=idempotency_key,
+        scope=f"log_session:{mentorship.pk}",
+        fields=fields,
+        model=Session,
+        create=lambda: _log_session(actor, mentorship, fields),
+    )
+
+
+def _log_session(actor: User, mentorship: Mentorship, fields: dict[str, Any]) -> Session:
     _require_pair(actor, mentorship)
     mentorship = _locked(mentorship)  # dates are checked against its current start and end
     session = Session(mentorship=mentorship, logged_by=actor)
@@ -268,16 +282,31 @@ def _require_introducer_side(actor: User, mentorship: Mentorship) -> None:
         raise PermissionDenied("Only the mentor or a coordinator records introductions.")
 
 
-@transaction.atomic
-def record_introduction(*, actor: User, mentorship: Mentorship, **fields: Any) -> Introduction:
+def record_introduction(
+    *, actor: User, mentorship: Mentorship, idempotency_key: str | None = None, **fields: Any
+) -> Introduction:
     """The mentor (or a coordinator) connects the mentee with someone from their network:
-    a named contact, or a member of the programme (`contact_member`, a user or a user id)."""
+    a named contact, or a member of the programme (`contact_member`, a user or a user id).
+    A retry with the same `idempotency_key` returns the introduction first recorded."""
     unknown = set(fields) - set(CONTACT_FIELDS)
     if unknown:
         raise ValidationFailed(
             f"Cannot set {', '.join(sorted(unknown))}.",
             fields={f: ["Unknown field."] for f in sorted(unknown)},
         )
+    return idempotency.once(
+        actor=actor,
+        key=idempotency_key,
+        scope=f"record_introduction:{mentorship.pk}",
+        fields={k: v.pk if isinstance(v, User) else v for k, v in fields.items()},
+        model=Introduction,
+        create=lambda: _record_introduction(actor, mentorship, fields),
+    )
+
+
+def _record_introduction(
+    actor: User, mentorship: Mentorship, fields: dict[str, Any]
+) -> Introduction:
     _require_introducer_side(actor, mentorship)
     mentorship = _locked(mentorship)  # the status the caller holds may be stale
     if mentorship.status == MentorshipStatus.ENDED:

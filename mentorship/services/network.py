@@ -281,20 +281,6 @@ def share_plan(
     return plan
 
 
-def note_plan_read(*, actor: User, plan: NetworkPlan) -> None:
-    """Someone other than its owner (their mentor) read the plan: an audit event, as for every
-    read of someone else's sensitive data."""
-    if plan.pk is None or plan.owner_id == actor.pk:
-        return
-    record(
-        actor=actor,
-        obj=plan,
-        action="read",
-        programme_id=plan.programme_id,
-        owner=plan.owner_id,
-    )
-
-
 # Introductions close the loop ----------------------------------------------------------------
 
 

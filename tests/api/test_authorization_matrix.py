@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -127,6 +128,12 @@ def build_world() -> World:
         for ship in objects["mentorship"]
     )
     objects["contact"] = (own_contact, peer_contact, out_contact)
+    # A member to erase: the peer pair's mentee in `p`, the other programme's mentee in `q`.
+    objects["member"] = (
+        SimpleNamespace(pk=mentee2.pk, programme=p),
+        None,
+        SimpleNamespace(pk=mentee_q.pk, programme=q),
+    )
     assert all(objects[kind][1] is None for kind in NO_PEER)
     users = {
         "anonymous": None,
@@ -231,6 +238,13 @@ ROWS = [
     Row("api-token", "POST", "auth/token/", body=credentials, **everyone(200, 200)),
     Row("api-signup", "POST", "auth/signup/", body=signup, **everyone(201, 201)),
     Row("api-logout", "POST", "auth/logout/", **everyone(204)),
+    Row(
+        "api-password-reset",
+        "POST",
+        "auth/password-reset/",
+        body={"email": "someone@example.org"},
+        **everyone(202, 202),
+    ),
     Row("api-profile", "GET", "me/profile/", **everyone(200)),
     Row("api-profile", "PATCH", "me/profile/", body={"headline": "New headline"}, **everyone(200)),
     Row(
@@ -247,6 +261,23 @@ ROWS = [
         **everyone(200),
     ),
     Row("api-personality", "DELETE", "me/personality/", **everyone(204)),
+    Row("api-export", "GET", "me/export/", **everyone(200)),
+    Row(
+        "api-erase",
+        "POST",
+        "me/erase/",
+        body={"password": factories.DEFAULT_PASSWORD},
+        # Each coordinator is their programme's only one: erasing would leave it without.
+        own={"mentee": 204, "mentor": 204, "coordinator": 409, "other": 409},
+    ),
+    Row(
+        "api-member-erase",
+        "POST",
+        "programmes/{slug}/members/{obj}/erase/",
+        obj="member",
+        body={"password": factories.DEFAULT_PASSWORD},
+        own=coordinator_only(204),
+    ),
     Row("api-programmes", "GET", "programmes/", **everyone(200)),
     Row(
         "api-programmes",
@@ -579,6 +610,7 @@ ROWS = [
         prepare=share_plans,
         own={"mentee": 200, "mentor": 200, "coordinator": 404, "other": 404},
     ),
+    Row("api-health", "GET", "health/", **everyone(200, 200)),
     Row("api-schema", "GET", "schema/", **everyone(200, 200)),
     Row("api-docs", "GET", "docs/", **everyone(200, 200)),
     Row("api-redoc", "GET", "redoc/", **everyone(200, 200)),
@@ -598,7 +630,7 @@ def expected(row: Row, variant: str, role: str) -> int:
 
 
 # Objects that belong to a programme rather than to a pair have no peer variant.
-NO_PEER = {"programme", "run"}
+NO_PEER = {"programme", "run", "member"}
 
 
 def variants(row: Row) -> tuple[str, ...]:
@@ -642,7 +674,8 @@ def test_authorization(world: World, db: None, row: Row, variant: str, role: str
     if world.users[role] is not None:
         client.force_authenticate(world.users[role])
     body = row.body(world, role) if callable(row.body) else row.body
-    audit_before = AuditEvent.objects.count()
+    audit_before = AuditEvent.objects.exclude(action="denied").count()
+    denied_before = AuditEvent.objects.filter(action="denied").count()
 
     response = getattr(client, row.method.lower())(f"/api/v1/{path}", body, format="json")
 
@@ -651,7 +684,11 @@ def test_authorization(world: World, db: None, row: Row, variant: str, role: str
     assert response.status_code == want, response.content[:300]
     if want >= 400:
         assert_error(response, want)
-        assert AuditEvent.objects.count() == audit_before, "a refused call wrote an audit event"
+        written = AuditEvent.objects.exclude(action="denied").count() - audit_before
+        assert written == 0, "a refused call wrote an audit event"
+        # A signed-in person refused (403) leaves exactly one trace: the refusal itself.
+        denied = AuditEvent.objects.filter(action="denied").count() - denied_before
+        assert denied == (1 if want == 403 and role != "anonymous" else 0)
 
 
 def api_routes() -> set[tuple[str, str]]:

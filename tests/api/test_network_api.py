@@ -234,10 +234,9 @@ def test_the_mentor_reads_the_summary_only_while_the_mentee_shares_it(
     response = api(mentor).get(url)
     assert response.status_code == 200
     assert response.json()["summary"].startswith(f"{mentee.display_name} keeps 1 contact")
-    assert (
-        AuditEvent.objects.filter(action="read", actor=mentor, object_type="networkplan").count()
-        == 1
-    )
+    [read] = AuditEvent.objects.filter(action="read", actor=mentor)
+    assert (read.object_type, read.object_id) == ("user", mentee.pk)
+    assert "network_plan" in read.data["fields"]
     assert_error(api(coordinator).get(url), 404, "not_found")
 
     api(mentee).patch("me/network/", {"shared": False})

@@ -10,7 +10,7 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from frontend.views.network import mentorship_network_context, programme_network_context
-from mentorship import factories
+from mentorship import factories, privacy
 from mentorship.models import AuditEvent, Contact, NetworkPlan, Touchpoint
 from mentorship.services import mentorships, network
 
@@ -331,11 +331,25 @@ def test_the_mentorship_panel_shows_the_plan_to_the_mentor_only_when_shared(pair
     assert "Ada Obi" not in panel(mentor, pair)
     network.share_plan(actor=mentee, shared=True)
 
-    html = panel(mentor, pair)
+    with privacy.collecting_reads() as reads:
+        html = panel(mentor, pair)
     assert f"{mentee.display_name}'s network plan" in html
     assert "Ada Obi" in html  # due for a first touchpoint
     assert "Consider introducing" in html
-    assert AuditEvent.objects.filter(action="read", actor=mentor).exists()
+    assert privacy.Read(mentee.pk, "network_plan", always=True) in reads  # audited on response
+
+
+def test_a_mentor_opening_the_mentorship_page_of_a_shared_plan_is_audited(
+    client, pair, mentee, mentor
+):
+    add(mentee)
+    network.share_plan(actor=mentee, shared=True)
+    client.force_login(mentor)
+
+    assert client.get(f"/mentorships/{pair.pk}/").status_code == 200
+    [read] = AuditEvent.objects.filter(action="read", actor=mentor)
+    assert (read.object_type, read.object_id) == ("user", mentee.pk)
+    assert set(read.data["fields"]) == {"career_history", "network_plan"}
 
 
 def test_the_mentorship_panel_shows_the_mentee_their_own_plan(pair, mentee):

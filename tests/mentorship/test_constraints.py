@@ -18,6 +18,7 @@ from mentorship import factories, notifications
 from mentorship.models import (
     Exclusion,
     Export,
+    IdempotencyKey,
     MatchingRun,
     MatchRequest,
     Membership,
@@ -88,6 +89,14 @@ def rows(programme: Programme, coordinator: User, mentor: User, mentee: User) ->
         ),
         "export": Export.objects.create(
             programme=programme, requested_by=coordinator, kind="cadence"
+        ),
+        "idempotencykey": IdempotencyKey.objects.create(
+            user=mentee,
+            key="retry-1",
+            scope="log_session:1",
+            fingerprint="f",
+            object_type="session",
+            object_id=1,
         ),
         **network_rows(programme, mentee),
     }
@@ -328,6 +337,19 @@ VIOLATIONS = [
         "export",
         create=lambda r: Export.objects.create(
             programme=r["programme"], requested_by=r["export"].requested_by, kind="cadence"
+        ),
+    ),
+    # Idempotency keys
+    Violation(
+        "idempotency_key_once_per_user",
+        "idempotencykey",
+        create=lambda r: IdempotencyKey.objects.create(
+            user=r["mentee"],
+            key="retry-1",
+            scope="record_introduction:1",
+            fingerprint="g",
+            object_type="introduction",
+            object_id=2,
         ),
     ),
     # User

@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 from django.utils import timezone
 
 from mentorship.models import (
@@ -32,6 +33,7 @@ from mentorship.services.proposals import has_free_seat
 from mentorship.taxonomy import NetworkGroup
 
 
+@override_settings(DEBUG=True)  # local development: the published demo logins
 def test_the_demo_is_realistic_complete_loaded_once_and_gives_each_login_something_to_do(
     db: None, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -663,6 +663,7 @@ def test_run_engagement_runs_every_job_once_and_changes_nothing_the_second_time(
         "inactivity": {"warned": 0, "paused": 1},
         "cadence nudges": 0,  # paused for inactivity just before: no nudge to meet as well
         "follow-up reminders": 0,  # 90 days after the follow-up date: too long ago
+        "touchpoint digests": 0,  # nobody keeps a network plan here
         "e-mails retried": 0,
         "exports retried": 0,
         "old exports deleted": 0,

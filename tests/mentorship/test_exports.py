@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 
@@ -39,3 +40,35 @@ def test_the_cadence_export_has_a_header_and_a_safe_row_per_active_mentorship(
     assert len(rows) == 2
     assert rows[1][2].startswith("'=")
     assert export.filename.startswith("pmo-network-cadence-")
+
+
+def test_csv_lines_neutralises_every_cell_even_when_the_export_forgot() -> None:
+    text = "".join(csv_lines([["name"], ["=1+1"], ["'=already"], ["@x"]]))
+    assert list(csv.reader(io.StringIO(text))) == [["name"], ["'=1+1"], ["'=already"], ["'@x"]]
+
+
+def test_every_csv_export_goes_through_the_one_safe_writer() -> None:
+    """No module writes CSV itself: a new export must use csv_lines (or this test names it)."""
+    root = Path(__file__).resolve().parents[2]
+    writers = []
+    for package in ("mentorship", "api", "frontend"):
+        for path in (root / package).rglob("*.py"):
+            text = path.read_text()
+            if "csv.writer(" in text or "csv.DictWriter(" in text or "import csv" in text:
+                writers.append(str(path.relative_to(root)))
+    assert writers == ["mentorship/selectors/exports.py"]
+
+
+def test_the_cadence_csv_over_http_carries_no_formula(
+    client, programme: Programme, coordinator: User
+) -> None:
+    mentee = factories.member(
+        programme, "mentee", first_name='=HYPERLINK("http://evil.example","x")', last_name=""
+    )
+    factories.MentorshipFactory.create(programme=programme, mentee=mentee)
+    client.force_login(coordinator)
+    response = client.get(f"/api/v1/programmes/{programme.slug}/cadence/export/")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
+    assert any(cell.startswith("'=HYPERLINK") for cell in cells)

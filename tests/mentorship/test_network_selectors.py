@@ -8,11 +8,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from mentorship import factories
+from mentorship import factories, privacy
 from mentorship.errors import NotFound, PermissionDenied, ValidationFailed
 from mentorship.models import (
     SHORT_LIST,
-    AuditEvent,
     IntroductionOutcome,
     MentorshipStatus,
     Role,
@@ -142,19 +141,15 @@ def test_the_mentorship_panel_tells_the_mentor_when_the_plan_is_not_shared(pair,
     assert not panel.viewer_is_owner
 
 
-def test_a_mentors_read_is_audited_and_the_owners_is_not(pair, mentee, mentor):
+def test_a_mentors_read_is_noted_for_the_audit_and_the_owners_is_not(pair, mentee, mentor):
     network.share_plan(actor=mentee, shared=True)
-    plan = shared_summary(mentor, pair).plan
 
-    network.note_plan_read(actor=mentee, plan=plan)
-    assert not AuditEvent.objects.filter(action="read").exists()
-    network.note_plan_read(actor=mentor, plan=plan)
-    [event] = AuditEvent.objects.filter(action="read")
-    assert (event.actor, event.object_type, event.data) == (
-        mentor,
-        "networkplan",
-        {"owner": mentee.pk},
-    )
+    with privacy.collecting_reads() as reads:
+        shared_summary(mentee, pair)
+    assert not reads
+    with privacy.collecting_reads() as reads:
+        shared_summary(mentor, pair)
+    assert reads == {privacy.Read(mentee.pk, "network_plan", always=True)}
 
 
 def test_only_mentees_have_a_summary(mentor):
