@@ -63,7 +63,6 @@ SAMPLE: dict[str, Any] = {
     "purpose": "Learn how an energy PMO runs.",
     "filename": "pmo-network-cadence.csv",
     "what": "session cadence",
-    "count": 2,
     "contacts": "- Kim Lee (overdue): Share an article they would find useful",
 }
 
