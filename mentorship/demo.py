@@ -41,7 +41,7 @@ from mentorship.models import (
     Role,
     User,
 )
-from mentorship.services import availability, matching_runs, mentorships, proposals
+from mentorship.services import availability, matching_runs, mentorships, profiles, proposals
 from mentorship.taxonomy import TOPICS, ConnectionType, MeetingFormat, NetworkGroup, topic_label
 
 SLUG = "pmo-network"
@@ -543,15 +543,20 @@ class DemoBuilder:
         if Membership.objects.filter(user=mentor, requests_paused_at__isnull=False).exists():
             with clock(self.now - dt.timedelta(days=1)):
                 availability.confirm_availability(actor=mentor, programme=programme)
+        # ...with room for one more mentee (however full the history left them)...
+        taken = Mentorship.objects.filter(
+            mentor=mentor, programme=programme, status__in=SEAT_HOLDING_STATUSES
+        ).count()
+        if mentor.profile.capacity <= taken:
+            with clock(self.now - dt.timedelta(days=1)):
+                profiles.update_profile(
+                    actor=mentor, capacity=min(taken + 1, profiles.max_capacity_for(mentor))
+                )
         # ...and two mentees chose them since yesterday and wait for an answer.
         self.choose_mentor(programme, mentor, others, hours_ago=(20, 5))
         self.sim.run_until(self.now)
         # The mentees' network plans, on the same clock (introductions are already contacts).
-        import time
-
-        t0 = time.perf_counter()
         self.network.build(programme)
-        print("NETWORK PASS", time.perf_counter() - t0)
         return programme
 
     def choose_mentor(

@@ -8,6 +8,7 @@ Nothing private goes in: no notes, no ratings.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -95,12 +96,17 @@ def mentorship_calendar(*, user: User, pk: int) -> tuple[str, bytes]:
     return f"mentorship-{mentorship.pk}.ics", calendar.to_ical()
 
 
+# What `secrets.token_urlsafe(32)` makes (services/notifications.py): anything else, a NUL byte
+# included (PostgreSQL refuses those in a query), cannot be a key and is not looked up.
+FEED_KEY = re.compile(r"[A-Za-z0-9_-]{20,64}")
+
+
 def feed_owner(key: str) -> User:
     """The person whose feed this key opens; NotFound for a wrong, revoked or empty key (the
     same answer for each, so a guess learns nothing)."""
     feed = (
         CalendarFeed.objects.select_related("user").filter(key=key).first()
-        if 20 <= len(key) <= 64
+        if FEED_KEY.fullmatch(key)
         else None
     )
     if feed is None or not feed.user.is_active:
