@@ -134,8 +134,9 @@ def _state(programme_id: int) -> MentorIndexState | None:
 def _load(programme_id: int, version: int, *, before: Loaded | None) -> Loaded:
     try:
         index = matching.MentorIndex.load(version_dir(programme_id, version), mmap=True)
-    except FileNotFoundError:
-        # Files lost (a new machine, a cleaned VAR_DIR): rebuild them once.
+    except ValueError:
+        # Files lost or unreadable (a new machine, a cleaned VAR_DIR, an engine whose format
+        # changed): rebuild them once.
         log.warning(
             "mentor index files of programme %s v%s missing: rebuilding", programme_id, version
         )
@@ -144,9 +145,7 @@ def _load(programme_id: int, version: int, *, before: Loaded | None) -> Loaded:
         assert state is not None
         version = state.version
         index = matching.MentorIndex.load(version_dir(programme_id, version), mmap=True)
-    loaded = _wrap(version, index, before)
-    if before is None:
-        loaded.seen = 0  # first load in this worker: read every availability row
+    loaded = _wrap(version, index, before)  # first load in a worker: reads every row once
     with _guard:
         _loaded[programme_id] = loaded
     return loaded
@@ -220,28 +219,26 @@ def catch_up(programme_id: int, *, keep: int = KEEP_VERSIONS) -> int:
     """Apply the mentors changed since the files were built, one by one; rebuild when there is no
     index, the vocabulary drifted or too many changed. Idempotent: with nothing pending it does
     nothing. Returns the current version."""
+    full = False
     with transaction.atomic():
         state = _locked_state(programme_id)
+        pending = list(
+            MentorAvailability.objects.filter(
+                programme_id=programme_id, profile_version__gt=state.built_through
+            ).values_list("mentor_id", flat=True)
+        )
         if state.version == 0:
             full = True
-        else:
-            pending = list(
-                MentorAvailability.objects.filter(
-                    programme_id=programme_id, profile_version__gt=state.built_through
-                ).values_list("mentor_id", flat=True)
-            )
-            if not pending and state.profile_changed <= state.built_through:
-                return state.version
+        elif pending or state.profile_changed > state.built_through:
             full = len(pending) > max(REBUILD_AT_LEAST, REBUILD_SHARE * state.mentors)
             if not full:
                 updated = _with_changes(programme_id, state.version, pending)
                 full = updated is None
                 if updated is not None:
                     _save(updated, state, full=False)
-    if full:
-        return rebuild(programme_id)
-    prune(programme_id, keep=keep)
-    return state.version
+    version = rebuild(programme_id) if full else state.version
+    prune(programme_id, keep=keep)  # also when nothing was pending (erasure: keep only 1)
+    return version
 
 
 def _with_changes(
@@ -256,8 +253,8 @@ def _with_changes(
     else:
         try:
             index = matching.MentorIndex.load(version_dir(programme_id, version), mmap=True)
-        except FileNotFoundError:
-            return None
+        except ValueError:
+            return None  # files lost or of another format: refit
     programme = Programme.objects.get(pk=programme_id)
     lines = {
         matching_adapter.user_id_of(str(line["id"])): line
