@@ -34,6 +34,8 @@ COMPONENTS = {
     "seniority",
     "personality",
     "logistics",
+    "responsiveness",
+    "network_fit",
 }
 
 

@@ -194,6 +194,7 @@ def test_vocabulary_drift_refits_everyone(
     assert shortlist(programme, asking) == [pid(ana)]
     after = state(programme)
     assert after.version == before.version + 1
+    assert before.full_build_at is not None
     assert after.full_build_at is not None
     assert after.full_build_at > before.full_build_at
 
