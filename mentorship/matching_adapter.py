@@ -19,11 +19,14 @@ from django.utils import timezone
 
 import matching
 from mentorship.models import (
+    BIG_FIVE,
     SEAT_HOLDING_STATUSES,
     EmptyReason,
     Exclusion,
     Membership,
     Mentorship,
+    Personality,
+    Position,
     Profile,
     Programme,
     Proposal,
@@ -141,15 +144,84 @@ def _free_seats(profile: Any) -> int:
     return max(profile.capacity - profile.seats_taken, 0) if profile.accepting_mentees else 0
 
 
+PROFILE_LINE_FIELDS = (
+    "id",
+    "user_id",
+    "headline",
+    "about",
+    "skills",
+    "certifications",
+    "seniority",
+    "topics_offered",
+    "languages",
+    "timezone",
+    "formats",
+)
+POSITION_LINE_FIELDS = (
+    "profile_id",
+    "title",
+    "organisation",
+    "industry",
+    "start",
+    "end",
+    "summary",
+)
+
+
 def mentor_lines(
     programme: Programme, *, user_ids: Iterable[int] | None = None
 ) -> list[dict[str, Any]]:
     """The programme's mentors (or those of `user_ids` still mentoring in it) as the stored
     index fits them: matching profile only. Seats, accepting and pauses change often and are the
-    availability mask's business (mentor_index.py), so every line has one place here."""
+    availability mask's business (mentor_index.py), so every line has one place here.
+
+    The same lines as `profile_line`, read as plain values in three queries: a full rebuild
+    reads every mentor, and building 10,000 model instances with their positions costs more
+    than fitting them."""
+    profiles = Profile.objects.filter(
+        user__memberships__programme=programme, user__memberships__role=Role.MENTOR
+    )
+    if user_ids is not None:
+        profiles = profiles.filter(user_id__in=list(user_ids))
+    rows = list(profiles.order_by("user_id").values(*PROFILE_LINE_FIELDS))
+    ids = [row["id"] for row in rows]
+    positions: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for p in (
+        Position.objects.filter(profile_id__in=ids)
+        .order_by("profile_id", "-start", "-id")
+        .values(*POSITION_LINE_FIELDS)
+    ):
+        positions[p["profile_id"]].append(
+            {
+                "title": p["title"],
+                "organisation": p["organisation"],
+                "industry": p["industry"],
+                "start": format_month(p["start"]),
+                "end": format_month(p["end"]),
+                "summary": p["summary"],
+            }
+        )
+    personalities = {
+        p["profile_id"]: {trait: p[trait] for trait in BIG_FIVE}
+        for p in Personality.objects.filter(profile_id__in=ids).values("profile_id", *BIG_FIVE)
+    }
     return [
-        profile_line(p, role=Role.MENTOR, seats=1)
-        for p in _profiles(programme, Role.MENTOR, user_ids)
+        {
+            "id": person_id(row["user_id"]),
+            "positions": positions.get(row["id"], []),
+            "skills": list(row["skills"]),
+            "certifications": list(row["certifications"]),
+            "seniority": row["seniority"],
+            "topics": list(row["topics_offered"]),
+            "about": " ".join(part for part in (row["headline"], row["about"]) if part),
+            "personality": personalities.get(row["id"]),
+            "languages": list(row["languages"]),
+            "timezone": row["timezone"],
+            "formats": list(row["formats"]),
+            "capacity": 1,
+            "exclude": [],
+        }
+        for row in rows
     ]
 
 
@@ -221,7 +293,14 @@ def shortlist(*, programme: Programme, mentee: User, top: int) -> Shortlist:
     Work per request does not grow with the programme besides the scoring itself: the stored
     index and its availability mask (mentor_index.current), the mentee's own profile and
     exclusions, and the optional signals from a bounded-time cache."""
-    profile = _profiles(programme, Role.MENTEE, [mentee.pk]).first()
+    # By the unique user id, not through the memberships join (the caller checked the role):
+    # the join lets the database walk the programme's members first.
+    profile = (
+        Profile.objects.filter(user_id=mentee.pk)
+        .select_related("personality", "user")
+        .prefetch_related("positions")
+        .first()
+    )
     if profile is None:
         return Shortlist([], EmptyReason.NO_PROFILE)
     loaded = mentor_index.current(programme)

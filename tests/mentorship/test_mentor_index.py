@@ -335,3 +335,25 @@ def test_signals_are_read_once_per_period_not_per_request(
     with CaptureQueriesContext(connection) as unweighted:
         shortlist(programme, asking)
     assert len(warm) == len(unweighted)
+
+
+def test_the_indexed_lines_are_the_profile_lines(programme: Programme, mentor: User) -> None:
+    ana = a_mentor(programme, "ana", headline="Head of PMO", certifications=["PMP"])
+    factories.PositionFactory.create(
+        profile=ana.profile,
+        title="PMO Analyst",
+        industry="rail",
+        start=dt.date(2005, 3, 1),
+        end=dt.date(2011, 12, 1),
+    )
+    factories.PersonalityFactory.create(profile=ana.profile, answers=[5, 3, 6, 2, 6, 3, 5, 2, 6, 2])
+    factories.member(programme, Role.MENTEE, username="not-a-mentor")
+
+    expected = [
+        matching_adapter.profile_line(p, role=Role.MENTOR, seats=1)
+        for p in matching_adapter._profiles(programme, Role.MENTOR)
+    ]
+
+    assert matching_adapter.mentor_lines(programme) == expected
+    assert [line["id"] for line in expected] == [pid(mentor), pid(ana)]
+    assert matching_adapter.mentor_lines(programme, user_ids=[ana.pk]) == expected[1:]
