@@ -14,7 +14,6 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 
 import matching
@@ -34,6 +33,7 @@ from mentorship.models import (
     Role,
     User,
 )
+from mentorship.services.mentor_availability import seats_of
 from mentorship.services.profiles import format_month
 
 # Mentors a mentee must not be offered again in a programme: they declined, are already asked,
@@ -130,20 +130,6 @@ def _profiles(programme: Programme, role: str, user_ids: Iterable[int] | None = 
     return queryset
 
 
-def _mentor_profiles(programme: Programme, user_ids: Iterable[int] | None = None) -> Any:
-    return _profiles(programme, Role.MENTOR, user_ids).annotate(
-        seats_taken=Count(
-            "user__mentorships_as_mentor",
-            filter=Q(user__mentorships_as_mentor__status__in=SEAT_HOLDING_STATUSES),
-            distinct=True,
-        )
-    )
-
-
-def _free_seats(profile: Any) -> int:
-    return max(profile.capacity - profile.seats_taken, 0) if profile.accepting_mentees else 0
-
-
 PROFILE_LINE_FIELDS = (
     "id",
     "user_id",
@@ -228,9 +214,12 @@ def mentor_lines(
 def mentor_lines_with_seats(programme: Programme) -> list[dict[str, Any]]:
     """Every mentor of the programme with their free places (0 when full or not accepting), for
     whole-cohort assignment."""
-    return [
-        profile_line(p, role=Role.MENTOR, seats=_free_seats(p)) for p in _mentor_profiles(programme)
-    ]
+    lines = mentor_lines(programme)
+    seats = seats_of(user_id_of(str(line["id"])) for line in lines)
+    for line in lines:
+        found = seats.get(user_id_of(str(line["id"])))
+        line["capacity"] = found.free if found is not None else 0
+    return lines
 
 
 def pair_exclusions(programme: Programme, mentee_ids: Sequence[int]) -> dict[int, set[str]]:

@@ -46,13 +46,18 @@ AVAILABILITY_PROFILE_FIELDS = frozenset({"capacity", "accepting_mentees"})
 
 
 @dataclass(frozen=True)
-class _Seats:
+class Seats:
     accepting: bool
     capacity: int
     taken: int
 
+    @property
+    def free(self) -> int:
+        """Places a mentor can still offer: 0 when full or not accepting mentees."""
+        return max(self.capacity - self.taken, 0) if self.accepting else 0
 
-def _seats(mentor_ids: Iterable[int]) -> dict[int, _Seats]:
+
+def seats_of(mentor_ids: Iterable[int]) -> dict[int, Seats]:
     """Capacity is on the shared profile and counts mentorships in every programme."""
     rows = (
         Profile.objects.filter(user_id__in=list(mentor_ids))
@@ -65,10 +70,10 @@ def _seats(mentor_ids: Iterable[int]) -> dict[int, _Seats]:
         )
         .values_list("user_id", "accepting_mentees", "capacity", "taken")
     )
-    return {uid: _Seats(accepting, capacity, taken) for uid, accepting, capacity, taken in rows}
+    return {uid: Seats(accepting, capacity, taken) for uid, accepting, capacity, taken in rows}
 
 
-def _is_available(membership_paused: bool | None, seats: _Seats | None) -> bool:
+def _is_available(membership_paused: bool | None, seats: Seats | None) -> bool:
     """`membership_paused` None: not a mentor of the programme (left, or never joined)."""
     return (
         membership_paused is False
@@ -106,7 +111,7 @@ def mentor_changed(
     wanted = set(memberships) | set(rows) if programme_ids is None else set(programme_ids)
     if not wanted:
         return []
-    seats = _seats([user_id]).get(user_id)
+    seats = seats_of([user_id]).get(user_id)
     touched: list[int] = []
     for programme_id in sorted(wanted):
         paused = (memberships[programme_id] is not None) if programme_id in memberships else None
@@ -163,7 +168,7 @@ def resync_availability(*, programme_id: int) -> int:
             row.mentor_id: row
             for row in MentorAvailability.objects.filter(programme_id=programme_id)
         }
-        seats = _seats(memberships)
+        seats = seats_of(memberships)
         changed: list[MentorAvailability] = []
         created: list[MentorAvailability] = []
         for mentor_id in sorted(set(memberships) | set(rows)):
