@@ -204,22 +204,27 @@ def rebuild(programme_id: int) -> int:
     and resync every availability row. Returns the new version."""
     with transaction.atomic():
         _locked_state(programme_id)
-        resync_availability(programme_id=programme_id)
-        state = MentorIndexState.objects.get(programme_id=programme_id)
-        programme = Programme.objects.get(pk=programme_id)
-        lines = matching_adapter.mentor_lines(programme)
-        index = matching.MentorIndex.build(lines, as_of=timezone.localdate().isoformat())
-        _save(index, state, full=True)
-        version = state.version
+        version = _rebuild_locked(programme_id)
     prune(programme_id)
     return version
+
+
+def _rebuild_locked(programme_id: int) -> int:
+    """`rebuild` for a caller that holds the state row's lock (so a second worker waiting on it
+    finds the index built instead of building it again)."""
+    resync_availability(programme_id=programme_id)
+    state = MentorIndexState.objects.get(programme_id=programme_id)
+    programme = Programme.objects.get(pk=programme_id)
+    lines = matching_adapter.mentor_lines(programme)
+    index = matching.MentorIndex.build(lines, as_of=timezone.localdate().isoformat())
+    _save(index, state, full=True)
+    return state.version
 
 
 def catch_up(programme_id: int, *, keep: int = KEEP_VERSIONS) -> int:
     """Apply the mentors changed since the files were built, one by one; rebuild when there is no
     index, the vocabulary drifted or too many changed. Idempotent: with nothing pending it does
     nothing. Returns the current version."""
-    full = False
     with transaction.atomic():
         state = _locked_state(programme_id)
         pending = list(
@@ -227,16 +232,15 @@ def catch_up(programme_id: int, *, keep: int = KEEP_VERSIONS) -> int:
                 programme_id=programme_id, profile_version__gt=state.built_through
             ).values_list("mentor_id", flat=True)
         )
-        if state.version == 0:
-            full = True
-        elif pending or state.profile_changed > state.built_through:
+        full = state.version == 0
+        if not full and (pending or state.profile_changed > state.built_through):
             full = len(pending) > max(REBUILD_AT_LEAST, REBUILD_SHARE * state.mentors)
-            if not full:
-                updated = _with_changes(programme_id, state.version, pending)
-                full = updated is None
-                if updated is not None:
-                    _save(updated, state, full=False)
-    version = rebuild(programme_id) if full else state.version
+            updated = None if full else _with_changes(programme_id, state.version, pending)
+            if updated is not None:
+                _save(updated, state, full=False)
+            else:
+                full = True  # too many changes, or the vocabulary drifted: refit everyone
+        version = _rebuild_locked(programme_id) if full else state.version
     prune(programme_id, keep=keep)  # also when nothing was pending (erasure: keep only 1)
     return version
 

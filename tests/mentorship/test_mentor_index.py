@@ -357,3 +357,25 @@ def test_the_indexed_lines_are_the_profile_lines(programme: Programme, mentor: U
     assert matching_adapter.mentor_lines(programme) == expected
     assert [line["id"] for line in expected] == [pid(mentor), pid(ana)]
     assert matching_adapter.mentor_lines(programme, user_ids=[ana.pk]) == expected[1:]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_that_all_find_no_index_build_it_once() -> None:
+    from tests.mentorship.test_concurrency import race
+
+    programme = factories.ProgrammeFactory.create(slug="race-index")
+    for i in range(3):  # behind the services' back: no index, no availability rows yet
+        user = factories.UserFactory.create(username=f"racer{i}")
+        factories.ProfileFactory.create(user=user, languages=["en"])
+        factories.MembershipFactory.create(user=user, programme=programme, role=Role.MENTOR)
+    assert not MentorIndexState.objects.filter(programme=programme).exists()
+
+    def request() -> str:
+        return str(mentor_index.current(programme).version)
+
+    outcomes = race([request] * 4)
+
+    assert outcomes == {"1": 4}
+    built = state(programme)
+    assert (built.version, built.mentors) == (1, 3)
+    assert [p.name for p in mentor_index.index_root(programme.pk).iterdir()] == ["1"]
