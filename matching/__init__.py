@@ -14,18 +14,21 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from matching import solvers
-    from matching.engine import Assignment, MentorIndex, Proposal, assign, propose
+    from matching.engine import Assignment, Proposal, assign, propose
     from matching.features import FeatureModel
+    from matching.index import MentorIndex
     from matching.profiles import tipi_traits, validate_profile
     from matching.scoring import COMPONENTS, DEFAULT_WEIGHTS, validate_weights
     from matching.solvers import solve
+    from matching.vocab import NETWORK_GROUPS
 
 _WHERE = {
     "COMPONENTS": "matching.scoring",
     "DEFAULT_WEIGHTS": "matching.scoring",
     "validate_weights": "matching.scoring",
     "Assignment": "matching.engine",
-    "MentorIndex": "matching.engine",
+    "MentorIndex": "matching.index",
+    "NETWORK_GROUPS": "matching.vocab",
     "Proposal": "matching.engine",
     "assign": "matching.engine",
     "propose": "matching.engine",
@@ -38,6 +41,7 @@ _WHERE = {
 __all__ = [
     "COMPONENTS",
     "DEFAULT_WEIGHTS",
+    "NETWORK_GROUPS",
     "Assignment",
     "FeatureModel",
     "MentorIndex",

@@ -24,9 +24,9 @@ from matching.features import FeatureModel, ProfileFeatures, component_values
 from matching.profiles import parse_as_of, validate_profile
 from matching.reasons import pair_reasons
 from matching.scoring import COMPONENTS, DEFAULT_SENIORITY_BAND, validate_band, weight_vector
-from matching.topk import batch_topk, topk_one
+from matching.topk import batch_topk
 
-__all__ = ["Assignment", "MentorIndex", "Proposal", "assign", "propose"]
+__all__ = ["Assignment", "Proposal", "assign", "propose"]
 
 Float32 = NDArray[np.float32]
 Float64 = NDArray[np.float64]
@@ -99,21 +99,47 @@ def _validated(profiles: Sequence[Mapping[str, object]], side: str) -> list[dict
 class _Rules:
     """Hard rules against one mentor pool: active mentors, languages, exclusions, self."""
 
-    def __init__(self, mentors: ProfileFeatures) -> None:
-        n = len(mentors)
+    def __init__(
+        self,
+        *,
+        ids: Sequence[str],
+        active: NDArray[np.bool_],
+        languages: Sequence[Sequence[str]],
+        exclude: Sequence[Sequence[str]],
+    ) -> None:
+        n = len(ids)
         self.n = n
-        self.active = (mentors.capacity > 0) & mentors.accepting
-        self.index = {pid: i for i, pid in enumerate(mentors.ids)}
-        self.no_language = np.array([not langs for langs in mentors.languages], dtype=bool)
+        self.active = np.asarray(active, dtype=bool)
+        self.index = {pid: i for i, pid in enumerate(ids)}
+        self.no_language = np.array([not langs for langs in languages], dtype=bool)
         self.speaks: dict[str, NDArray[np.bool_]] = {}
-        for i, langs in enumerate(mentors.languages):
+        for i, langs in enumerate(languages):
             for lang in langs:
                 self.speaks.setdefault(lang, np.zeros(n, dtype=bool))[i] = True
         self.excluded_by: dict[str, list[int]] = {}
-        for i, names in enumerate(mentors.exclude):
+        for i, names in enumerate(exclude):
             for name in names:
                 self.excluded_by.setdefault(name, []).append(i)
         self._masks: dict[frozenset[str], NDArray[np.bool_]] = {}
+
+    @classmethod
+    def of_features(cls, mentors: ProfileFeatures) -> _Rules:
+        return cls(
+            ids=mentors.ids,
+            active=(mentors.capacity > 0) & mentors.accepting,
+            languages=mentors.languages,
+            exclude=mentors.exclude,
+        )
+
+    @classmethod
+    def of_profiles(cls, mentors: Sequence[Mapping[str, Any]]) -> _Rules:
+        """The rules of normalised mentor profiles (what a saved index keeps)."""
+        return cls(
+            ids=[str(m["id"]) for m in mentors],
+            active=np.array([m["capacity"] > 0 and m["accepting"] for m in mentors], dtype=bool),
+            languages=[m["languages"] for m in mentors],
+            exclude=[m["exclude"] for m in mentors],
+        )
 
     def eligible(self, languages: Sequence[str]) -> NDArray[np.bool_]:
         """(n_mentors,) bool: active mentors sharing a language with these languages."""
@@ -202,7 +228,7 @@ def _prepare(
         const=const,
         query=model.query(u, const, w),
         weights=w,
-        rules=_Rules(mentor_features),
+        rules=_Rules.of_features(mentor_features),
     )
 
 
@@ -498,116 +524,3 @@ def _one_blas_thread() -> Any:
     if not _CONTROLLER:
         _CONTROLLER.append(ThreadpoolController())
     return _CONTROLLER[0].limit(limits=1, user_api="blas")
-
-
-class MentorIndex:
-    """A programme's mentors, featurised once; answers one mentee's request in milliseconds.
-
-    Picklable (the platform caches it per programme). Build it again when mentors change; pass
-    a previously fitted ``feature_model`` to avoid refitting the vocabularies and text model.
-    """
-
-    def __init__(
-        self,
-        *,
-        model: FeatureModel,
-        as_of: dt.date,
-        mentors: list[dict[str, object]],
-        features: ProfileFeatures,
-    ) -> None:
-        self.model = model
-        self.as_of = as_of
-        self.mentors = mentors
-        self.features = features
-        self.matrix = model.mentor_matrix(features)
-        self.rules = _Rules(features)
-        self._facts: dict[int, Derived] = {}
-
-    @property
-    def ids(self) -> tuple[str, ...]:
-        return self.features.ids
-
-    def __len__(self) -> int:
-        return len(self.mentors)
-
-    @classmethod
-    def build(
-        cls,
-        mentors: Sequence[Mapping[str, object]],
-        *,
-        feature_model: FeatureModel | None = None,
-        as_of: str,
-        random_state: int = 0,
-        n_jobs: int = 1,
-    ) -> MentorIndex:
-        """Validate and featurise ``mentors`` (fitting a feature model on them if none given)."""
-        day = parse_as_of(as_of)
-        normal = _validated(mentors, "mentors")
-        if feature_model is None:
-            feature_model, feats = FeatureModel.fit_transform(
-                normal, as_of=day, random_state=random_state, n_jobs=n_jobs
-            )
-        else:
-            feats = feature_model.transform(normal, as_of=day, n_jobs=n_jobs)
-        return cls(model=feature_model, as_of=day, mentors=normal, features=feats)
-
-    def _fact(self, j: int) -> Derived:
-        facts = self._facts.get(j)
-        if facts is None:
-            facts = self.model.derive(self.mentors[j], as_of=self.as_of)
-            self._facts[j] = facts
-        return facts
-
-    def propose(
-        self,
-        mentee: Mapping[str, object],
-        *,
-        top: int = 10,
-        weights: Mapping[str, float] | None = None,
-        seniority_band: tuple[int, int] = DEFAULT_SENIORITY_BAND,
-    ) -> list[Proposal]:
-        """The ``top`` best eligible mentors for one mentee, best first, with reasons."""
-        if isinstance(top, bool) or not isinstance(top, int) or top < 0:
-            raise ValueError(f"top must be an integer >= 0, got {top!r}")
-        w = weight_vector(weights)
-        band = validate_band(seniority_band)
-        profile = validate_profile(mentee)
-        facts = self.model.derive(profile, as_of=self.as_of)
-        feats = self.model.features_of(profile, facts)
-        u, const = self.model.mentee_matrix(feats, seniority_band=band)
-        q = self.model.query(u, const, w)[0]
-        with _one_blas_thread():
-            scores = self.matrix @ q
-        languages: list[str] = profile["languages"]  # type: ignore[assignment]
-        scores[~self.rules.eligible(languages)] = -np.inf
-        exclude: list[str] = profile["exclude"]  # type: ignore[assignment]
-        scores[self.rules.forbidden(str(profile["id"]), exclude)] = -np.inf
-        best = topk_one(scores, top)
-        comps = component_values(
-            self.model.layout,
-            np.repeat(u, len(best), axis=0),
-            np.repeat(const, len(best), axis=0),
-            self.matrix[best],
-        )
-        ranked = _ranked(np.zeros(len(best), dtype=np.int64), best, comps, w)
-        out = []
-        for rank, (j, values, score) in enumerate(ranked, start=1):
-            named = _named(values)
-            out.append(
-                Proposal(
-                    mentee=str(profile["id"]),
-                    mentor=str(self.mentors[j]["id"]),
-                    rank=rank,
-                    score=score,
-                    components=named,
-                    reasons=_reasons(
-                        mentee=profile,
-                        mentee_facts=facts,
-                        mentor=self.mentors[j],
-                        mentor_facts=self._fact(j),
-                        components=named,
-                        weights=w,
-                    ),
-                )
-            )
-        return out

@@ -52,10 +52,11 @@ from matching.scoring import (
     SENIORITY_LEVELS,
     TRAIT_WEIGHTS,
     WORK_HALFHOURS,
+    network_saturation,
     seniority_table,
     working_slots,
 )
-from matching.vocab import FORMATS, FUNCTIONS, INDUSTRIES, TOPICS
+from matching.vocab import FORMATS, FUNCTIONS, INDUSTRIES, NETWORK_GROUPS, TOPICS
 
 __all__ = ["FeatureModel", "Layout", "ProfileFeatures", "component_values"]
 
@@ -82,8 +83,15 @@ class Layout:
     personality: slice
     timezone: slice
     formats: slice
+    responsiveness: slice
+    network: slice
     const: int
     width: int
+
+    @property
+    def query_time(self) -> slice:
+        """The mentor columns filled from query-time signals (responsiveness, network reach)."""
+        return slice(self.responsiveness.start, self.network.stop)
 
     @property
     def components(self) -> tuple[slice, ...]:
@@ -95,6 +103,8 @@ class Layout:
             self.seniority,
             self.personality,
             slice(self.timezone.start, self.formats.stop),
+            self.responsiveness,
+            self.network,
         )
 
     @classmethod
@@ -111,6 +121,8 @@ class Layout:
             8,
             49,
             n_formats + 1,
+            1,
+            len(NETWORK_GROUPS),
         )
         bounds = np.concatenate([[0], np.cumsum(sizes)]).tolist()
         slices = [slice(int(a), int(b)) for a, b in itertools.pairwise(bounds)]
@@ -126,6 +138,8 @@ class Layout:
             personality=slices[6],
             timezone=slices[7],
             formats=slices[8],
+            responsiveness=slices[9],
+            network=slices[10],
             const=const,
             width=width,
         )
@@ -150,6 +164,9 @@ class ProfileFeatures:
     formats : (n, F) float32; n_formats : (n,) float32 (0 = did not say).
     languages, exclude : tuple of n tuples of str.
     capacity : (n,) int64; accepting : (n,) bool.
+    responsiveness : (n,) float32 in [0, 1] (a mentor's answer rate; 0.5 = no history).
+    network_reach : (n, 5) float32, introductions per group of NETWORK_GROUPS (a mentor's).
+    network_gaps : (n, 5) float32, 1 for each group where the profile's network is thin.
     """
 
     ids: tuple[str, ...]
@@ -172,6 +189,9 @@ class ProfileFeatures:
     exclude: tuple[tuple[str, ...], ...]
     capacity: NDArray[np.int64]
     accepting: NDArray[np.bool_]
+    responsiveness: Float32
+    network_reach: Float32
+    network_gaps: Float32
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -388,6 +408,8 @@ class FeatureModel:
         self.svd = None
         self.text_dims = 0
         self._fast = None
+        # Every word of the fitted sample, rare ones included: what unknown_share() knows.
+        self.seen_words = frozenset(word for doc in texts for word in doc)
         if n == 0:
             return
         large = n >= 50
@@ -448,6 +470,21 @@ class FeatureModel:
             return part(0, n)
         bounds = np.linspace(0, n, n_jobs + 1).astype(int).tolist()
         return concatenate(in_processes(part, list(itertools.pairwise(bounds))))
+
+    def unknown_share(self, profile: Mapping[str, Any], facts: Derived) -> float:
+        """Share of a profile's terms this model never saw: its topics, its industries and the
+        words of its skills and certifications (0.0 for a profile with none of these).
+
+        Unknown topics and industries have no column and unknown words no text direction, so a
+        profile with many of them is described poorly until the model is fitted again.
+        """
+        topic_index, _, industry_index, _ = self._indexes()
+        seen: frozenset[str] = getattr(self, "seen_words", frozenset())
+        known = [t in topic_index for t in profile["topics"]]
+        known += [k in industry_index for k in facts.industry_years]
+        for item in [*profile["skills"], *profile["certifications"]]:
+            known += [word in seen for word in self.matchers.tokens(item)]
+        return 0.0 if not known else 1.0 - sum(known) / len(known)
 
     def features_of(self, profile: Mapping[str, Any], facts: Derived) -> ProfileFeatures:
         """Feature arrays (n = 1) of one normalised profile whose facts are already derived."""
@@ -559,6 +596,14 @@ class FeatureModel:
             exclude=tuple(tuple(p["exclude"]) for p in normal),
             capacity=np.array([p["capacity"] for p in normal], dtype=np.int64),
             accepting=np.array([p["accepting"] for p in normal], dtype=bool),
+            responsiveness=np.array([p["responsiveness"] for p in normal], dtype=np.float32),
+            network_reach=np.array(
+                [[p["network_reach"][g] for g in NETWORK_GROUPS] for p in normal], dtype=np.float32
+            ).reshape(n, len(NETWORK_GROUPS)),
+            network_gaps=np.array(
+                [[g in p["network_gaps"] for g in NETWORK_GROUPS] for p in normal],
+                dtype=np.float32,
+            ).reshape(n, len(NETWORK_GROUPS)),
         )
 
     def _indexes(self) -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[str, int]]:
@@ -573,6 +618,8 @@ class FeatureModel:
         return self._indexes_cache
 
     def _scaled(self, traits: Float64) -> Float32:
+        if len(traits) == 0:  # MinMaxScaler refuses an empty array (a programme with no mentors)
+            return np.zeros((0, traits.shape[1]), dtype=np.float32)
         if len(traits) == 1:
             # MinMaxScaler.transform's own formula; its input checks cost milliseconds per call
             scaler = self.trait_scaler
@@ -607,6 +654,8 @@ class FeatureModel:
         said = f.n_formats > 0
         m[:, fs.start : fs.stop - 1] = np.where(said[:, None], f.formats, 0.0)
         m[:, fs.stop - 1] = ~said
+        m[:, lay.responsiveness.start] = f.responsiveness
+        m[:, lay.network] = network_saturation(f.network_reach)
         m[:, lay.const] = 1.0
         return m
 
@@ -653,6 +702,10 @@ class FeatureModel:
         )
         u[:, fs.stop - 1] = np.where(said, LOGISTICS_FORMAT, 0.0)
         const[:, 5] += np.where(said, 0.0, LOGISTICS_FORMAT)
+        u[:, lay.responsiveness.start] = 1.0
+        n_gaps = f.network_gaps.sum(axis=1)
+        u[:, lay.network] = f.network_gaps / np.maximum(n_gaps, 1.0)[:, None]
+        const[:, 7] = np.where(n_gaps > 0, 0.0, NEUTRAL)
         return u, const
 
     def column_weights(self, w: Float64) -> Float32:

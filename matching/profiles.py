@@ -15,7 +15,8 @@ import re
 import zoneinfo
 from collections.abc import Mapping, Sequence
 
-from matching.vocab import TRAITS
+from matching.scoring import NEUTRAL_RESPONSIVENESS
+from matching.vocab import NETWORK_GROUPS, TRAITS
 
 __all__ = [
     "Profile",
@@ -296,7 +297,11 @@ def validate_profile(line: Mapping[str, object]) -> Profile:
     ``about``, ``topics`` and ``formats`` (snake_case labels), ``languages`` (primary subtags),
     ``seniority`` (1-6 or None), ``personality`` (the five traits 1-7, or None), ``timezone``
     (str or None), ``capacity`` (int >= 0, default 1), ``accepting`` (bool, default True),
-    ``exclude`` (list of ids). Raises ValueError naming the field for any malformed value.
+    ``exclude`` (list of ids), ``responsiveness`` (a mentor's answer rate in [0, 1], default
+    0.5 = no history), ``network_reach`` (a mentor's introductions per network group: a dict of
+    every group in NETWORK_GROUPS to a count >= 0, default zeros) and ``network_gaps`` (the
+    mentee's thin network groups, default []). Raises ValueError naming the field for any
+    malformed value.
     """
     if not isinstance(line, Mapping):
         raise ValueError(f"expected a JSON object, got {type(line).__name__}")
@@ -329,8 +334,54 @@ def validate_profile(line: Mapping[str, object]) -> Profile:
             "exclude": []
             if not exclude
             else [_id(v, f"exclude[{i}]") for i, v in enumerate(_list(exclude, "exclude"))],
+            "responsiveness": _responsiveness(line.get("responsiveness")),
+            "network_reach": _network_reach(line.get("network_reach")),
+            "network_gaps": _network_gaps(line.get("network_gaps")),
         }
     )
+
+
+_NO_REACH: Mapping[str, int] = dict.fromkeys(NETWORK_GROUPS, 0)
+
+
+def _responsiveness(value: object) -> float:
+    if value is None:
+        return NEUTRAL_RESPONSIVENESS
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not 0.0 <= value <= 1.0
+    ):
+        raise ValueError(f"responsiveness: expected a number from 0 to 1, got {value!r}")
+    return float(value)
+
+
+def _network_group(value: object, field: str) -> str:
+    if not isinstance(value, str) or value not in NETWORK_GROUPS:
+        raise ValueError(
+            f"{field}: unknown network group {value!r}; the groups are {', '.join(NETWORK_GROUPS)}"
+        )
+    return value
+
+
+def _network_reach(value: object) -> dict[str, int]:
+    if value is None:
+        return dict(_NO_REACH)
+    if not isinstance(value, Mapping):
+        raise ValueError(
+            f"network_reach: expected an object of network group: count, got {value!r}"
+        )
+    out = dict(_NO_REACH)
+    for key, count in value.items():
+        group = _network_group(key, "network_reach")
+        out[group] = _int_in(count, f"network_reach.{group}", 0, None)
+    return out
+
+
+def _network_gaps(value: object) -> list[str]:
+    items = _list(value, "network_gaps")
+    return list(dict.fromkeys(_network_group(v, f"network_gaps[{i}]") for i, v in enumerate(items)))
 
 
 def _list(value: object, field: str) -> list[object]:

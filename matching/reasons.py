@@ -27,6 +27,8 @@ from matching.vocab import (
     FUNCTIONS,
     INDUSTRIES,
     LANGUAGE_LABELS,
+    NETWORK_GROUP_NOUNS,
+    NETWORK_GROUPS,
     TOPIC_LABELS,
     TRAIT_LABELS,
     TRAITS,
@@ -39,6 +41,8 @@ MAX_REASONS = 4
 _MIN_SHARE = 0.02  # a reason must carry at least this much of the score to be shown first
 _CLOSE_TRAIT = 1.0 / 6.0  # within one point on the 1-7 scale
 _SIMILAR_PERSONALITY = 0.85
+RESPONSIVE = 0.75  # an answer rate from which "Reliably answers mentees' requests" is said
+NETWORK_FIT_SHOWN = 0.5  # network fit from which the introductions are named
 _NUMBERS = ("no", "one", "two", "three", "four", "five", "six")
 
 
@@ -232,6 +236,38 @@ def _format_reason(
     return Reason("logistics", "formats", text, w * LOGISTICS_FORMAT * len(shared) / len(wanted))
 
 
+def _responsiveness_reason(w: float, value: float) -> Reason | None:
+    if w <= 0.0 or value < RESPONSIVE:
+        return None
+    text = "Reliably answers mentees' requests"
+    return Reason("responsiveness", "responsiveness", text, w * value)
+
+
+def _network_reason(
+    mentee: Mapping[str, object], mentor: Mapping[str, object], w: float, value: float
+) -> Reason | None:
+    """The introductions the mentor made into the mentee's thin network groups (two at most)."""
+    gaps: list[str] = mentee["network_gaps"]  # type: ignore[assignment]
+    if w <= 0.0 or not gaps or value < NETWORK_FIT_SHOWN:
+        return None
+    reach: Mapping[str, int] = mentor["network_reach"]  # type: ignore[assignment]
+    made = sorted(
+        ((int(reach.get(g, 0)), NETWORK_GROUPS.index(g)) for g in gaps if reach.get(g, 0) > 0),
+        key=lambda item: (-item[0], item[1]),
+    )[:2]
+    if not made:
+        return None
+    (first, group), *rest = made
+    text = (
+        f"Has introduced {first} mentee{'s' if first != 1 else ''} to "
+        f"{NETWORK_GROUP_NOUNS[NETWORK_GROUPS[group]]}"
+    )
+    if rest:
+        count, other = rest[0]
+        text += f" and {count} to {NETWORK_GROUP_NOUNS[NETWORK_GROUPS[other]]}"
+    return Reason("network_fit", "network", text, w * value)
+
+
 _COMPONENT_LABELS = {
     "topic_fit": "the topics you asked for",
     "career_relevance": "career relevance",
@@ -239,6 +275,8 @@ _COMPONENT_LABELS = {
     "seniority": "seniority",
     "personality": "personality",
     "logistics": "practicalities (time zone, formats)",
+    "responsiveness": "answering requests",
+    "network_fit": "the network you want to grow",
 }
 
 
@@ -284,7 +322,8 @@ def pair_reasons(
 
     Parameters
     ----------
-    mentee, mentor : normalised profiles (:func:`matching.validate_profile`).
+    mentee, mentor : normalised profiles (:func:`matching.validate_profile`); the mentor's
+        ``network_reach`` is the one the network_fit component was computed from.
     mentee_facts, mentor_facts : their derived facts on the same ``as_of``.
     components : the pair's component values; weights : normalised weights (sum 1).
     """
@@ -301,6 +340,8 @@ def pair_reasons(
         ),
         _timezone_reason(mentee_facts, mentor_facts, w["logistics"]),
         _format_reason(mentee, mentor, w["logistics"]),
+        _responsiveness_reason(w["responsiveness"], components["responsiveness"]),
+        _network_reason(mentee, mentor, w["network_fit"], components["network_fit"]),
     ]
     found = sorted((r for r in candidates if r is not None), key=lambda r: -r.share)
     chosen = [r for r in found if r.share >= _MIN_SHARE][:MAX_REASONS]

@@ -21,7 +21,13 @@ COMPONENTS: tuple[str, ...] = (
     "seniority",
     "personality",
     "logistics",
+    "responsiveness",
+    "network_fit",
 )
+# The first six are fitted features of the profiles; the last two are computed at query time
+# from per-mentor signals (answer rate, introductions made), so a change to them never refits.
+FITTED_COMPONENTS: tuple[str, ...] = COMPONENTS[:6]
+QUERY_TIME_COMPONENTS: tuple[str, ...] = COMPONENTS[6:]
 
 # Chosen with benchmarks/eval_matching.py --grid: the best nDCG@10 over synthetic cohorts with
 # a known answer (industry + role + topics + seniority), on a grid that keeps every weight at
@@ -35,6 +41,9 @@ DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
         "seniority": 0.20,
         "personality": 0.05,
         "logistics": 0.05,
+        # Off by default: a programme turns them on once it has history to go by.
+        "responsiveness": 0.0,
+        "network_fit": 0.0,
     }
 )
 
@@ -58,6 +67,10 @@ DEFAULT_SENIORITY_BAND: tuple[int, int] = (1, 3)
 # Penalty per level outside the band: below it (a peer or junior mentor) drops faster.
 SENIORITY_BELOW_STEP = 0.4
 SENIORITY_ABOVE_STEP = 0.25
+# Query-time signals: a mentor without history answers half the time; reach saturates with the
+# number of introductions into a group: 1 - exp(-count / REACH_SCALE) (3 -> 0.63, 9 -> 0.95).
+NEUTRAL_RESPONSIVENESS = 0.5
+REACH_SCALE = 3.0
 
 
 def validate_weights(weights: Mapping[str, object]) -> dict[str, float]:
@@ -124,6 +137,12 @@ def seniority_table(band: tuple[int, int] = DEFAULT_SENIORITY_BAND) -> NDArray[n
 def experience(years: float) -> float:
     """Saturating value in [0, 1) of ``years`` of experience."""
     return 1.0 - math.exp(-years / EXPERIENCE_YEARS)
+
+
+def network_saturation(reach: NDArray[np.floating]) -> NDArray[np.float64]:
+    """Per-group value in [0, 1) of a mentor's introduction counts ``reach`` (any shape)."""
+    out: NDArray[np.float64] = 1.0 - np.exp(-np.asarray(reach, dtype=np.float64) / REACH_SCALE)
+    return out
 
 
 def working_slots(offset_halfhours: int) -> NDArray[np.float32]:

@@ -388,3 +388,22 @@ LANGUAGE_LABELS: Mapping[str, str] = {
     "zh": "Chinese",
     "ja": "Japanese",
 }
+
+# The five groups of a professional network (PMO network practice); a mentor's reach counts the
+# introductions they made into each, a mentee's gaps name the groups where their network is thin.
+NETWORK_GROUPS: tuple[str, ...] = (
+    "delivery_teams",
+    "senior_leadership",
+    "wider_business",
+    "external_influencers",
+    "industry_acquaintances",
+)
+
+# What a mentor introduced mentees to, per group ("Has introduced 3 mentees to senior leaders").
+NETWORK_GROUP_NOUNS: Mapping[str, str] = {
+    "delivery_teams": "delivery teams",
+    "senior_leadership": "senior leaders",
+    "wider_business": "people across the wider business",
+    "external_influencers": "external influencers",
+    "industry_acquaintances": "industry acquaintances",
+}

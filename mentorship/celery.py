@@ -36,6 +36,9 @@ SCHEDULE: dict[str, crontab] = {
     "mentorship.tasks.retry_pending_emails": crontab(minute="*/10"),
     "mentorship.tasks.build_stale_exports": crontab(minute="*/10"),
     "mentorship.tasks.purge_old_exports": crontab(minute=30, hour=3),
+    # A full refit keeps the vocabularies and career durations (as of today) fresh and resyncs
+    # every mentor's availability row; mentor edits are applied as they happen in between.
+    "mentorship.tasks.rebuild_mentor_indexes": crontab(minute=45, hour=2),
 }
 
 

@@ -35,6 +35,7 @@ from mentorship.models import (
     TouchpointVehicle,
     User,
 )
+from mentorship.services.mentor_availability import mentor_changed
 from mentorship.taxonomy import TOPICS, ConnectionType, MeetingFormat, NetworkGroup
 
 DEFAULT_PASSWORD = "mentoring-demo-2026"
@@ -276,6 +277,8 @@ def member(programme: Programme, role: str, **user_fields: Any) -> User:
     user = UserFactory.create(**user_fields)
     ProfileFactory.create(user=user, **profile_fields)
     MembershipFactory.create(user=user, programme=programme, role=role)
+    if role == Role.MENTOR:  # as sign-up does: the mentor is available and due in the index
+        mentor_changed(user_id=user.pk, programme_ids=[programme.pk], profile=True)
     return user
 
 
@@ -315,12 +318,19 @@ class ProposalFactory(DjangoModelFactory[Proposal]):
 class MentorshipFactory(DjangoModelFactory[Mentorship]):
     class Meta:
         model = Mentorship
+        skip_postgeneration_save = True
 
     programme = factory.SubFactory(ProgrammeFactory)
     mentor = factory.LazyAttribute(lambda m: member(m.programme, Role.MENTOR))
     mentee = factory.LazyAttribute(lambda m: member(m.programme, Role.MENTEE))
     cadence_days = 14
     started_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=60))
+
+    @factory.post_generation
+    def seat(self: Mentorship, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """As the services do: the mentor's seat is counted in their availability."""
+        if create:
+            mentor_changed(user_id=self.mentor_id)
 
 
 class SessionFactory(DjangoModelFactory[Session]):

@@ -7,21 +7,25 @@ Selectors here load plain profile lines (the CLI profile format of DESIGN.md) fr
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db import transaction
 from django.utils import timezone
 
 import matching
 from mentorship.models import (
+    BIG_FIVE,
     SEAT_HOLDING_STATUSES,
+    EmptyReason,
     Exclusion,
     Membership,
     Mentorship,
+    Personality,
+    Position,
     Profile,
     Programme,
     Proposal,
@@ -29,6 +33,7 @@ from mentorship.models import (
     Role,
     User,
 )
+from mentorship.services.mentor_availability import seats_of
 from mentorship.services.profiles import format_month
 
 # Mentors a mentee must not be offered again in a programme: they declined, are already asked,
@@ -38,7 +43,6 @@ BLOCKING_PROPOSAL_STATUSES = (
     ProposalStatus.REQUESTED,
     ProposalStatus.DISMISSED,
 )
-INDEX_CACHE_SECONDS = 60 * 60
 # The engine's component names, for the interfaces (which never import `matching` directly).
 COMPONENTS: tuple[str, ...] = matching.COMPONENTS
 DEFAULT_WEIGHTS: Mapping[str, float] = matching.DEFAULT_WEIGHTS
@@ -126,38 +130,102 @@ def _profiles(programme: Programme, role: str, user_ids: Iterable[int] | None = 
     return queryset
 
 
-def _mentor_profiles(programme: Programme) -> Any:
-    return _profiles(programme, Role.MENTOR).annotate(
-        seats_taken=Count(
-            "user__mentorships_as_mentor",
-            filter=Q(user__mentorships_as_mentor__status__in=SEAT_HOLDING_STATUSES),
-            distinct=True,
-        )
+PROFILE_LINE_FIELDS = (
+    "id",
+    "user_id",
+    "headline",
+    "about",
+    "skills",
+    "certifications",
+    "seniority",
+    "topics_offered",
+    "languages",
+    "timezone",
+    "formats",
+)
+POSITION_LINE_FIELDS = (
+    "profile_id",
+    "title",
+    "organisation",
+    "industry",
+    "start",
+    "end",
+    "summary",
+)
+
+
+def mentor_lines(
+    programme: Programme, *, user_ids: Iterable[int] | None = None
+) -> list[dict[str, Any]]:
+    """The programme's mentors (or those of `user_ids` still mentoring in it) as the stored
+    index fits them: matching profile only. Seats, accepting and pauses change often and are the
+    availability mask's business (mentor_index.py), so every line has one place here.
+
+    The same lines as `profile_line`, read as plain values in three queries: a full rebuild
+    reads every mentor, and building 10,000 model instances with their positions costs more
+    than fitting them."""
+    profiles = Profile.objects.filter(
+        user__memberships__programme=programme, user__memberships__role=Role.MENTOR
     )
-
-
-def _free_seats(profile: Any) -> int:
-    return max(profile.capacity - profile.seats_taken, 0) if profile.accepting_mentees else 0
-
-
-def mentor_lines(programme: Programme) -> list[dict[str, Any]]:
-    """Every mentor of the programme with their free places (0 when full or not accepting)."""
+    if user_ids is not None:
+        profiles = profiles.filter(user_id__in=list(user_ids))
+    rows = list(profiles.order_by("user_id").values(*PROFILE_LINE_FIELDS))
+    ids = [row["id"] for row in rows]
+    positions: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for p in (
+        Position.objects.filter(profile_id__in=ids)
+        .order_by("profile_id", "-start", "-id")
+        .values(*POSITION_LINE_FIELDS)
+    ):
+        positions[p["profile_id"]].append(
+            {
+                "title": p["title"],
+                "organisation": p["organisation"],
+                "industry": p["industry"],
+                "start": format_month(p["start"]),
+                "end": format_month(p["end"]),
+                "summary": p["summary"],
+            }
+        )
+    personalities = {
+        p["profile_id"]: {trait: p[trait] for trait in BIG_FIVE}
+        for p in Personality.objects.filter(profile_id__in=ids).values("profile_id", *BIG_FIVE)
+    }
     return [
-        profile_line(p, role=Role.MENTOR, seats=_free_seats(p)) for p in _mentor_profiles(programme)
+        {
+            "id": person_id(row["user_id"]),
+            "positions": positions.get(row["id"], []),
+            "skills": list(row["skills"]),
+            "certifications": list(row["certifications"]),
+            "seniority": row["seniority"],
+            "topics": list(row["topics_offered"]),
+            "about": " ".join(part for part in (row["headline"], row["about"]) if part),
+            "personality": personalities.get(row["id"]),
+            "languages": list(row["languages"]),
+            "timezone": row["timezone"],
+            "formats": list(row["formats"]),
+            "capacity": 1,
+            "exclude": [],
+        }
+        for row in rows
     ]
 
 
-def exclusions_for(programme: Programme, mentee_ids: Sequence[int]) -> dict[int, set[str]]:
-    """Per mentee, the mentors never to propose: coordinator exclusions, previous declines,
-    pending or dismissed proposals, their current mentors, and mentors paused from new
-    requests (they let requests expire in a row; services/availability.py)."""
+def mentor_lines_with_seats(programme: Programme) -> list[dict[str, Any]]:
+    """Every mentor of the programme with their free places (0 when full or not accepting), for
+    whole-cohort assignment."""
+    lines = mentor_lines(programme)
+    seats = seats_of(user_id_of(str(line["id"])) for line in lines)
+    for line in lines:
+        found = seats.get(user_id_of(str(line["id"])))
+        line["capacity"] = found.free if found is not None else 0
+    return lines
+
+
+def pair_exclusions(programme: Programme, mentee_ids: Sequence[int]) -> dict[int, set[str]]:
+    """Per mentee, the mentors never to propose to them: coordinator exclusions, previous
+    declines, pending or dismissed proposals, their current mentors. Per-mentee queries."""
     excluded: dict[int, set[str]] = defaultdict(set)
-    paused = Membership.objects.filter(
-        programme=programme, role=Role.MENTOR, requests_paused_at__isnull=False
-    ).values_list("user_id", flat=True)
-    for mentor_id in paused:
-        for mentee_id in mentee_ids:
-            excluded[mentee_id].add(person_id(mentor_id))
     pairs: Iterable[tuple[int, int]]
     for pairs in (
         Exclusion.objects.filter(programme=programme, mentee_id__in=mentee_ids).values_list(
@@ -175,48 +243,75 @@ def exclusions_for(programme: Programme, mentee_ids: Sequence[int]) -> dict[int,
     return excluded
 
 
-def _fingerprint(programme: Programme) -> str:
-    """Changes whenever a mentor joins or leaves, edits their profile or gains or frees a place:
-    one light query, so a cached index is reused until something it depends on changes."""
-    digest = hashlib.sha256()
-    rows = _mentor_profiles(programme).values_list(
-        "user_id", "capacity", "accepting_mentees", "seats_taken", "updated_at"
+def exclusions_for(programme: Programme, mentee_ids: Sequence[int]) -> dict[int, set[str]]:
+    """`pair_exclusions` plus the mentors paused from new requests (they let requests expire
+    in a row; services/availability.py), for whole-cohort assignment. A single mentee's request
+    applies pauses through the availability mask instead."""
+    excluded = pair_exclusions(programme, mentee_ids)
+    paused = Membership.objects.filter(
+        programme=programme, role=Role.MENTOR, requests_paused_at__isnull=False
+    ).values_list("user_id", flat=True)
+    for mentor_id in paused:
+        for mentee_id in mentee_ids:
+            excluded[mentee_id].add(person_id(mentor_id))
+    return excluded
+
+
+def forget_mentor(*, mentor_id: int) -> None:
+    """An erased mentor leaves every programme's stored index as soon as the erasure commits: a
+    new version without them, and every older version's files deleted (they hold the mentor's
+    features). Call inside the erasure's transaction."""
+    from mentorship.services.mentor_availability import mentor_changed
+
+    programme_ids = mentor_changed(user_id=mentor_id, profile=True)
+    for programme_id in programme_ids:
+        transaction.on_commit(partial(mentor_index.catch_up, programme_id, keep=1))
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    """One mentee's ranked suggestions, or why there are none (`empty_reason`, EmptyReason)."""
+
+    proposals: list[matching.Proposal]
+    empty_reason: str = ""
+
+
+def shortlist(*, programme: Programme, mentee: User, top: int) -> Shortlist:
+    """The best `top` available, eligible mentors of the programme for one mentee, with reasons.
+
+    Work per request does not grow with the programme besides the scoring itself: the stored
+    index and its availability mask (mentor_index.current), the mentee's own profile and
+    exclusions, and the optional signals from a bounded-time cache."""
+    # By the unique user id, not through the memberships join (the caller checked the role):
+    # the join lets the database walk the programme's members first.
+    profile = (
+        Profile.objects.filter(user_id=mentee.pk)
+        .select_related("personality", "user")
+        .prefetch_related("positions")
+        .first()
     )
-    for row in rows.order_by("user_id"):
-        digest.update(repr(row).encode())
-    return digest.hexdigest()[:32]
-
-
-def _index_key(programme: Programme, as_of: str) -> str:
-    return f"mentor-index:{programme.pk}:{as_of}:{_fingerprint(programme)}"
-
-
-def forget_mentor_index(programme: Programme) -> None:
-    """Drop the cached index now (an erased mentor's features must not linger in the cache until
-    it expires; once the profile is gone the fingerprint no longer finds that entry)."""
-    cache.delete(_index_key(programme, timezone.localdate().isoformat()))
-
-
-def mentor_index(programme: Programme, *, as_of: str) -> matching.MentorIndex:
-    """The programme's prebuilt mentor index, so one request does not refit over all mentors."""
-    key = _index_key(programme, as_of)
-    index = cache.get(key)
-    if index is None:
-        index = matching.MentorIndex.build(mentor_lines(programme), as_of=as_of)
-        cache.set(key, index, INDEX_CACHE_SECONDS)
-    return index
+    if profile is None:
+        return Shortlist([], EmptyReason.NO_PROFILE)
+    loaded = mentor_index.current(programme)
+    if not len(loaded.index.ids):
+        return Shortlist([], EmptyReason.NO_MENTORS)
+    if not loaded.available.any():
+        return Shortlist([], EmptyReason.NONE_AVAILABLE)
+    excluded = pair_exclusions(programme, [mentee.pk])[mentee.pk]
+    line = profile_line(profile, role=Role.MENTEE, exclude=excluded)
+    weights = programme_weights(programme)
+    signals = query_signals.for_request(programme, loaded, weights)
+    if signals is not None and weights.get("network_fit", 0) > 0:
+        line["network_gaps"] = query_signals.gaps_of(programme, [mentee.pk])[mentee.pk]
+    proposals = loaded.index.propose(
+        line, top=top, weights=weights, available=loaded.available, signals=signals
+    )
+    return Shortlist(proposals, "" if proposals else EmptyReason.NONE_ELIGIBLE)
 
 
 def rank_mentors(*, programme: Programme, mentee: User, top: int) -> list[matching.Proposal]:
-    """The best `top` eligible mentors of the programme for one mentee, with reasons."""
-    as_of = timezone.localdate().isoformat()
-    profile = _profiles(programme, Role.MENTEE, [mentee.pk]).first()
-    if profile is None:
-        return []
-    excluded = exclusions_for(programme, [mentee.pk])[mentee.pk]
-    line = profile_line(profile, role=Role.MENTEE, exclude=excluded)
-    index = mentor_index(programme, as_of=as_of)
-    return index.propose(line, top=top, weights=programme_weights(programme))
+    """The best `top` available, eligible mentors of the programme for one mentee."""
+    return shortlist(programme=programme, mentee=mentee, top=top).proposals
 
 
 def unmatched_mentee_ids(programme: Programme) -> list[int]:
@@ -244,11 +339,17 @@ def assign_cohort(*, programme: Programme, mode: str) -> list[matching.Assignmen
         profile_line(p, role=Role.MENTEE, exclude=excluded.get(p.user_id, ()))
         for p in _profiles(programme, Role.MENTEE, mentee_ids)
     ]
-    mentors = [line for line in mentor_lines(programme) if line["capacity"] > 0]
+    mentors = [line for line in mentor_lines_with_seats(programme) if line["capacity"] > 0]
+    weights = programme_weights(programme)
+    query_signals.add_to_lines(programme, mentors=mentors, mentees=mentees, weights=weights)
     return matching.assign(
         mentors=mentors,
         mentees=mentees,
         mode=mode,
-        weights=programme_weights(programme),
+        weights=weights,
         as_of=timezone.localdate().isoformat(),
     )
+
+
+# Imported last: both modules call back into this one (profile lines, person ids).
+from mentorship import mentor_index, query_signals  # noqa: E402

@@ -56,6 +56,7 @@ from mentorship.selectors.mentorships import own_rating, private_notes
 from mentorship.selectors.proposals import proposals_for
 from mentorship.services import auth
 from mentorship.services._common import record, set_status
+from mentorship.services.mentor_availability import mentor_changed
 from mentorship.services.profiles import format_month
 
 LEFT = "A participant left the platform and their data was erased."
@@ -171,11 +172,11 @@ def erase_questionnaire(erasure: Erasure) -> int:
 
 
 def erase_profile(erasure: Erasure) -> int:
-    """Profile, career history and questionnaire answers are deleted (not kept anywhere else;
-    the matching index cached from them is dropped too)."""
-    for programme in Programme.objects.filter(memberships__user=erasure.person).distinct():
-        matching_adapter.forget_mentor_index(programme)
+    """Profile, career history and questionnaire answers are deleted (not kept anywhere else:
+    a mentor's row leaves the stored matching index, older versions of it deleted, as soon as
+    the erasure commits)."""
     deleted, _ = Profile.objects.filter(user=erasure.person).delete()
+    matching_adapter.forget_mentor(mentor_id=erasure.person.pk)
     return deleted
 
 
@@ -191,6 +192,7 @@ def export_memberships(person: User) -> list[dict[str, Any]]:
 
 def erase_memberships(erasure: Erasure) -> int:
     deleted, _ = Membership.objects.filter(user=erasure.person).delete()
+    matching_adapter.forget_mentor(mentor_id=erasure.person.pk)
     return deleted
 
 
@@ -319,6 +321,7 @@ def erase_mentorships(erasure: Erasure) -> int:
                 to_state=MentorshipStatus.ENDED,
                 because="participant erased",
             )
+            mentor_changed(user_id=mentorship.mentor_id)  # their seat is free again
         elif mentorship.pk in ended_by_person:
             mentorship.end_reason = ERASED_TEXT
         if mentorship.mentee_id == person.pk:

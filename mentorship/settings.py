@@ -19,6 +19,9 @@ from mentorship.observability import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+# Stored mentor indexes (mentorship/mentor_index.py): memory-mapped by every worker, so every
+# worker of a deployment must see the same directory.
+MENTOR_INDEX_DIR = Path(os.environ.get("MENTOR_INDEX_DIR", VAR_DIR / "mentor-index"))
 
 
 def env_str(name: str, default: str = "") -> str:

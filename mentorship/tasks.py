@@ -13,7 +13,7 @@ from typing import Any
 
 from celery import shared_task
 
-from mentorship import notifications
+from mentorship import mentor_index, notifications
 from mentorship.services import engagement, exports, proposals
 
 
@@ -28,7 +28,20 @@ def build_export(export_id: int) -> str:
     return exports.build_export(export_id=export_id)
 
 
+@shared_task(ignore_result=True)
+def refresh_mentor_index(programme_id: int) -> int:
+    """Bring one programme's stored mentor index up to date with its changed mentors (queued
+    after the commit that changed them; a no-op when another worker already did)."""
+    return mentor_index.catch_up(programme_id)
+
+
 # Periodic jobs (beat) ---------------------------------------------------------------------
+
+
+@shared_task(ignore_result=True)
+def rebuild_mentor_indexes() -> dict[int, int]:
+    """Refit every programme's mentor index and resync availability (daily)."""
+    return mentor_index.rebuild_all()
 
 
 @shared_task(ignore_result=True)

@@ -7,15 +7,30 @@ a `mentor`, a `mentee` and a `peer_mentee` (another mentee of the same programme
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db.models import Model
+from django.test import override_settings
 
-from mentorship import factories
+from mentorship import factories, mentor_index, query_signals
 from mentorship.models import AuditEvent, Programme, Role, User
+
+
+@pytest.fixture(autouse=True)
+def _own_mentor_index(tmp_path: Path) -> Iterator[None]:
+    """Each test stores mentor indexes in its own directory and starts with none loaded
+    (programme ids repeat from one test's database to the next). Not the `settings` fixture:
+    some tests parametrise an argument of that name."""
+    mentor_index.forget_loaded()
+    query_signals.forget()
+    with override_settings(MENTOR_INDEX_DIR=tmp_path / "mentor-index"):
+        yield
+    mentor_index.forget_loaded()
+    query_signals.forget()
 
 
 @pytest.fixture

@@ -8,7 +8,14 @@ from api.serializers.common import (
     MentorSummarySerializer,
     PersonSerializer,
 )
-from mentorship.models import MatchingRun, MatchingRunMode, MatchRequest, Proposal, ProposalStatus
+from mentorship.models import (
+    EmptyReason,
+    MatchingRun,
+    MatchingRunMode,
+    MatchRequest,
+    Proposal,
+    ProposalStatus,
+)
 
 COMPONENTS_HELP = (
     "Per-factor scores in [0, 1]: topic_fit, career_relevance, career_variety, seniority, "
@@ -67,10 +74,28 @@ class SuggestionSerializer(serializers.ModelSerializer):
 class MatchRequestSerializer(serializers.ModelSerializer):
     programme = fields.CharField(source="programme.slug", read_only=True)
     proposals = SuggestionSerializer(many=True, read_only=True)
+    empty_reason = serializers.ChoiceField(
+        choices=[("", ""), *EmptyReason.choices],
+        read_only=True,
+        help_text="Why nobody was suggested (`no_mentors`, `none_available`, `no_profile`, "
+        "`none_eligible`); empty when there are proposals.",
+    )
+    empty_reason_detail = fields.CharField(
+        source="get_empty_reason_display",
+        read_only=True,
+        help_text="The same reason in plain words; empty when there are proposals.",
+    )
 
     class Meta:
         model = MatchRequest
-        fields = ("id", "programme", "created_at", "proposals")
+        fields = (
+            "id",
+            "programme",
+            "created_at",
+            "proposals",
+            "empty_reason",
+            "empty_reason_detail",
+        )
         read_only_fields = fields
 
 

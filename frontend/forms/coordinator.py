@@ -25,6 +25,9 @@ COMPONENT_HELP = {
     "seniority": "One to three levels above the mentee scores best.",
     "personality": "Closeness on the Big Five questionnaire (only with consent).",
     "logistics": "Time-zone overlap and shared meeting formats.",
+    "responsiveness": "How reliably and quickly the mentor answers requests (0 leaves it out).",
+    "network_fit": "The mentor's introductions into the network groups where the mentee's "
+    "plan is thin (0 leaves it out).",
 }
 MODE_EXPLANATIONS = {
     MatchingRunMode.OPTIMAL: (

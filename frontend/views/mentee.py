@@ -286,7 +286,7 @@ def ask_for_matches(request: HttpRequest) -> HttpResponse:
     done = (
         f"Your shortlist is ready: {found} mentor{'s' if found != 1 else ''}, best first."
         if found
-        else "No mentor is available for you right now."
+        else match_request.get_empty_reason_display() or "No mentor is available for you now."
     )
     return acted(request, None, done=done, to=shortlist_url(programme))
 

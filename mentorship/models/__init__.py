@@ -11,8 +11,10 @@ from mentorship.models.engagement import (
     NotificationPreference,
 )
 from mentorship.models.idempotency import IdempotencyKey
+from mentorship.models.index import MentorAvailability, MentorIndexState
 from mentorship.models.matching import (
     OPEN_PROPOSAL_STATUSES,
+    EmptyReason,
     MatchingRun,
     MatchingRunMode,
     MatchingRunStatus,
@@ -55,6 +57,7 @@ __all__ = [
     "Contact",
     "ContactTier",
     "EmailState",
+    "EmptyReason",
     "Exclusion",
     "Export",
     "ExportKind",
@@ -68,6 +71,8 @@ __all__ = [
     "MatchingRunMode",
     "MatchingRunStatus",
     "Membership",
+    "MentorAvailability",
+    "MentorIndexState",
     "Mentorship",
     "MentorshipStatus",
     "NetworkPlan",

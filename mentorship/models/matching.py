@@ -9,6 +9,21 @@ from django.db.models import Q
 from mentorship.models.programmes import Programme
 
 
+class EmptyReason(models.TextChoices):
+    """Why a match request found nobody to suggest, in the words the mentee reads."""
+
+    NO_MENTORS = "no_mentors", "This programme has no mentors yet."
+    NONE_AVAILABLE = (
+        "none_available",
+        "Every mentor of this programme is full or not taking new mentees right now.",
+    )
+    NO_PROFILE = "no_profile", "Fill in your profile first, so mentors can be matched to you."
+    NONE_ELIGIBLE = (
+        "none_eligible",
+        "No available mentor fits you now (shared language, not already asked or declined).",
+    )
+
+
 class MatchRequest(models.Model):
     """A mentee asking for suggestions in a programme; its proposals are the ranked answer."""
 
@@ -19,9 +34,21 @@ class MatchRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="match_requests"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    empty_reason = models.CharField(
+        max_length=20,
+        choices=EmptyReason.choices,
+        blank=True,
+        help_text="Why nobody was suggested; empty when there are suggestions.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(empty_reason="") | Q(empty_reason__in=EmptyReason.values),
+                name="match_request_empty_reason_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Match request #{self.pk} by {self.mentee}"
@@ -197,6 +224,7 @@ class Proposal(models.Model):
 
 __all__ = [
     "OPEN_PROPOSAL_STATUSES",
+    "EmptyReason",
     "MatchRequest",
     "MatchingRun",
     "MatchingRunMode",

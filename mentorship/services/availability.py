@@ -18,6 +18,7 @@ from mentorship.errors import InvalidTransition
 from mentorship.models import Membership, Programme, Proposal, ProposalStatus, Role, User
 from mentorship.notifications import coordinators_of, notify
 from mentorship.services._common import record
+from mentorship.services.mentor_availability import mentor_changed
 
 OUTCOMES = (ProposalStatus.ACCEPTED, ProposalStatus.DECLINED, ProposalStatus.EXPIRED)
 
@@ -70,6 +71,7 @@ def pause_if_lapsing(*, expired: Proposal, now: dt.datetime) -> bool:
         return False
     membership.requests_paused_at = now
     membership.save(update_fields=["requests_paused_at"])
+    mentor_changed(user_id=membership.user_id, programme_ids=[programme.pk])
     record(
         actor=None,
         obj=membership,
@@ -110,6 +112,7 @@ def confirm_availability(*, actor: User, programme: Programme) -> Membership:
     membership.requests_paused_at = None
     membership.available_since = timezone.now()
     membership.save(update_fields=["requests_paused_at", "available_since"])
+    mentor_changed(user_id=actor.pk, programme_ids=[programme.pk])
     record(
         actor=actor,
         obj=membership,

@@ -23,6 +23,7 @@ from mentorship.models import (
 )
 from mentorship.services import idempotency, network
 from mentorship.services._common import clean_text, record, require_status, validated_save
+from mentorship.services.mentor_availability import mentor_changed
 from mentorship.services.profiles import allowed_topics
 
 CLOSED = (MentorshipStatus.COMPLETED, MentorshipStatus.ENDED)
@@ -64,6 +65,8 @@ def _move(
         mentorship.ended_on = max(timezone.localdate(), mentorship.started_on)
         mentorship.end_reason = end_reason
     validated_save(mentorship)
+    if to in CLOSED:
+        mentor_changed(user_id=mentorship.mentor_id)  # a seat freed
     # The reason is on the mentorship; the append-only audit trail keeps no free text (it could
     # not be erased with its author: mentorship/privacy.py).
     record(actor=actor, obj=mentorship, action=action, from_state=before, to_state=to)

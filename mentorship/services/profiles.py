@@ -15,6 +15,7 @@ from mentorship import tipi
 from mentorship.errors import ValidationFailed
 from mentorship.models import Membership, Personality, Position, Profile, Programme, Role, User
 from mentorship.services._common import as_validation_failed, clean_text, record, validated_save
+from mentorship.services.mentor_availability import mentor_changed, mentor_profile_changed
 from mentorship.taxonomy import TOPICS
 
 PROFILE_FIELDS = frozenset(
@@ -127,6 +128,7 @@ def update_profile(
     validated_save(profile)
     if set(changes) & USER_FIELDS:
         validated_save(actor, exclude=["password"])
+    mentor_profile_changed(user_id=actor.pk, changed=changes)
     record(actor=actor, obj=profile, action="update", changed=sorted(changes))
     return profile
 
@@ -212,6 +214,7 @@ def set_positions(*, actor: User, positions: Sequence[Mapping[str, Any]]) -> lis
     Position.objects.bulk_update(kept, fields=list(POSITION_FIELDS))
     Position.objects.bulk_create([p for p in built if p.pk is None])
     profile.save(update_fields=["updated_at"])
+    mentor_changed(user_id=actor.pk, profile=True)
     record(actor=actor, obj=profile, action="set_positions", count=len(built))
     return list(profile.positions.all())
 
@@ -249,6 +252,7 @@ def save_personality(*, actor: User, answers: Sequence[int], consent: bool) -> P
         setattr(personality, trait, value)
     validated_save(personality)
     profile.save(update_fields=["updated_at"])
+    mentor_changed(user_id=actor.pk, profile=True)
     # The audit row says that consent was given, never what was answered.
     record(
         actor=actor, obj=profile, action="personality_consent", to_state="given", updated=existed
@@ -264,4 +268,5 @@ def withdraw_personality(*, actor: User) -> None:
     if profile is not None:
         profile.save(update_fields=["updated_at"])
         if deleted:
+            mentor_changed(user_id=actor.pk, profile=True)
             record(actor=actor, obj=profile, action="personality_consent", to_state="withdrawn")

@@ -13,6 +13,7 @@ from mentorship.access import require_role
 from mentorship.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from mentorship.models import Exclusion, Membership, Profile, Programme, Role, User
 from mentorship.services._common import as_validation_failed, clean_text, record, validated_save
+from mentorship.services.mentor_availability import mentor_changed
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in workshops
 # The settings a coordinator edits, in the order clients show them.
@@ -181,6 +182,8 @@ def sign_up(
         raise ValidationFailed(message, fields={field: [message]}) from error
     Profile.objects.create(user=user)
     membership = Membership.objects.create(user=user, programme=programme, role=role)
+    if role == Role.MENTOR:
+        mentor_changed(user_id=user.pk, programme_ids=[programme.pk], profile=True)
     record(actor=user, obj=membership, action="join", to_state=role, programme_id=programme.pk)
     return user
 
@@ -195,6 +198,8 @@ def join_programme(*, user: User, join_code: str, role: str) -> Membership:
     )
     if created:
         Profile.objects.get_or_create(user=user)
+        if role == Role.MENTOR:
+            mentor_changed(user_id=user.pk, programme_ids=[programme.pk], profile=True)
         record(actor=user, obj=membership, action="join", to_state=role, programme_id=programme.pk)
     return membership
 
@@ -224,6 +229,8 @@ def leave_role(*, actor: User, membership: Membership) -> None:
             raise Conflict("A programme needs at least one coordinator.")
     record(actor=actor, obj=membership, action="leave", from_state=membership.role)
     membership.delete()
+    if membership.role == Role.MENTOR:
+        mentor_changed(user_id=membership.user_id, programme_ids=[programme.pk], profile=True)
 
 
 @transaction.atomic

@@ -42,6 +42,7 @@ from mentorship.services._common import (
     validated_save,
 )
 from mentorship.services.availability import is_paused, pause_if_lapsing
+from mentorship.services.mentor_availability import mentor_changed
 
 MAX_PENDING_REQUESTS = 3  # a mentee may wait on this many mentors at once in a programme
 
@@ -90,18 +91,23 @@ def create_match_request(*, actor: User, programme: Programme) -> MatchRequest:
     """Rank the programme's eligible mentors for the mentee and store the best as suggestions.
 
     Load and compute happen before the write transaction (ranking a large programme must not
-    hold the database's write lock); the request and its proposals are written atomically.
+    hold the database's write lock); the request, its proposals and their audit rows are then
+    written in one transaction, in bulk. Nobody to suggest is an answer too: the request is
+    stored with an empty shortlist and the reason (`MatchRequest.empty_reason`).
     """
     require_role(actor, programme, Role.MENTEE)
     if has_mentor(actor.pk, programme.pk):
         raise InvalidTransition("You already have a mentor in this programme.")
-    ranked = matching_adapter.rank_mentors(
+    found = matching_adapter.shortlist(
         programme=programme, mentee=actor, top=programme.proposals_per_request
     )
+    ranked = found.proposals
     with transaction.atomic():
         if has_mentor(actor.pk, programme.pk):
             raise InvalidTransition("You already have a mentor in this programme.")
-        request = MatchRequest.objects.create(programme=programme, mentee=actor)
+        request = MatchRequest.objects.create(
+            programme=programme, mentee=actor, empty_reason=found.empty_reason
+        )
         proposals = Proposal.objects.bulk_create(
             [
                 Proposal(
@@ -240,6 +246,7 @@ def accept_proposal(
         started_on=timezone.localdate(now),
     )
     validated_save(mentorship)
+    mentor_changed(user_id=mentorship.mentor_id)  # a seat taken: maybe full now
     record(actor=actor, obj=mentorship, action="start", to_state=mentorship.status)
     _withdraw_others(proposal)
     notify(

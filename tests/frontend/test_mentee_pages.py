@@ -8,7 +8,6 @@ import re
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from mentorship import factories
@@ -478,8 +477,6 @@ def test_a_mentee_sees_how_many_more_mentors_they_may_ask(
 def test_asking_for_matches_makes_a_shortlist_with_the_engine(
     signed_in: Client, programme: Programme, mentee: User, mentor: User
 ) -> None:
-    cache.clear()  # the adapter caches a programme's mentor index
-
     response = signed_in.post("/find-a-mentor/ask/", {"programme": programme.slug}, follow=True)
 
     assert MatchRequest.objects.filter(mentee=mentee).count() == 1
@@ -514,6 +511,16 @@ def test_empty_states_say_what_to_do(signed_in: Client, programme: Programme, me
     MatchRequest.objects.create(programme=programme, mentee=mentee)
     page = text(signed_in.get("/find-a-mentor/"))
     assert "No mentor available for you yet" in page
+
+
+def test_an_empty_shortlist_says_why_in_plain_words(
+    signed_in: Client, programme: Programme, mentee: User
+) -> None:
+    response = signed_in.post("/find-a-mentor/ask/", {"programme": programme.slug}, follow=True)
+
+    assert MatchRequest.objects.get(mentee=mentee).empty_reason == "no_mentors"
+    assert "This programme has no mentors yet." in messages_of(response)
+    assert '<p class="empty-reason">This programme has no mentors yet.</p>' in text(response)
 
 
 def test_a_mentee_of_two_programmes_chooses_the_programme(

@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 from hypothesis import strategies as st
 
 from matching.derive import Derived
@@ -17,10 +18,11 @@ from matching.scoring import (
     RELEVANCE_TEXT,
     TRAIT_WEIGHTS,
     experience,
+    network_saturation,
     seniority_table,
     working_slots,
 )
-from matching.vocab import TOPICS, TRAITS
+from matching.vocab import NETWORK_GROUPS, TOPICS, TRAITS
 
 AS_OF = "2026-01-01"
 TITLES = (
@@ -100,6 +102,11 @@ def profiles(draw: st.DrawFn, pid: str, ids: Sequence[str] = ()) -> dict[str, ob
         "exclude": draw(
             st.lists(st.sampled_from(list(ids) or ["nobody"]), max_size=2, unique=True)
         ),
+        "responsiveness": draw(st.none() | st.floats(0.0, 1.0)),
+        "network_reach": draw(
+            st.dictionaries(st.sampled_from(NETWORK_GROUPS), st.integers(0, 9), max_size=3)
+        ),
+        "network_gaps": draw(st.lists(st.sampled_from(NETWORK_GROUPS), max_size=2, unique=True)),
     }
     return profile
 
@@ -173,6 +180,12 @@ def reference_components(
         tz = 0.5
     else:
         tz = float((working_slots(e.tz_halfhours) * working_slots(m.tz_halfhours)).sum()) / 18
+    gaps = mentee["network_gaps"]
+    if gaps:
+        reach = [mentor["network_reach"][g] for g in gaps]
+        network = float(network_saturation(np.asarray(reach, dtype=float)).mean())
+    else:
+        network = 0.5
     if not mentee["formats"] or not mentor["formats"]:
         fmt = 1.0
     else:
@@ -184,6 +197,8 @@ def reference_components(
         "seniority": seniority,
         "personality": personality,
         "logistics": LOGISTICS_TIMEZONE * tz + LOGISTICS_FORMAT * fmt,
+        "responsiveness": mentor["responsiveness"],
+        "network_fit": network,
     }
 
 

@@ -82,6 +82,8 @@ def test_propose_streams_ranked_proposals_with_components_and_reasons(files):
             "seniority",
             "personality",
             "logistics",
+            "responsiveness",
+            "network_fit",
         }
     first = rows[:3]
     assert [r["rank"] for r in first] == [1, 2, 3]

@@ -8,7 +8,7 @@ import pickle
 import numpy as np
 import pytest
 
-from matching import features, validate_profile
+from matching import COMPONENTS, features, validate_profile
 from matching.features import FeatureModel, ProfileFeatures
 from matching.synthetic import synthetic_profiles
 
@@ -43,7 +43,7 @@ def test_features_have_the_documented_shapes(profiles):
     u, const = model.mentee_matrix(f)
     assert mentor.shape == u.shape == (n, lay.width)
     assert mentor.dtype == u.dtype == np.float32
-    assert const.shape == (n, 6)
+    assert const.shape == (n, len(COMPONENTS))
     assert lay.width % 16 == 0
     aims = f.industry_aims.sum(axis=1)
     assert ((aims <= 1 + 1e-6) & (aims >= 0)).all()

@@ -22,6 +22,8 @@ from mentorship.models import (
     MatchingRun,
     MatchRequest,
     Membership,
+    MentorAvailability,
+    MentorIndexState,
     Mentorship,
     NetworkPlan,
     Notification,
@@ -98,6 +100,9 @@ def rows(programme: Programme, coordinator: User, mentor: User, mentee: User) ->
             object_type="session",
             object_id=1,
         ),
+        "matchrequest": MatchRequest.objects.create(programme=programme, mentee=mentee),
+        "mentorindexstate": MentorIndexState.objects.get(programme=programme),
+        "mentoravailability": MentorAvailability.objects.get(programme=programme, mentor=mentor),
         **network_rows(programme, mentee),
     }
 
@@ -377,6 +382,20 @@ VIOLATIONS = [
     Violation("contact_key_has_why", "contact", {"why": ""}),
     Violation("contact_why_length", "contact", {"why": "x" * 501}),
     Violation("touchpoint_vehicle_valid", "touchpoint", {"vehicle": "pigeon"}),
+    # Match requests and the stored mentor index
+    Violation("match_request_empty_reason_valid", "matchrequest", {"empty_reason": "bored"}),
+    Violation(
+        "mentor_index_built_through_past",
+        "mentorindexstate",
+        {"built_through": F("changes") + 1},
+    ),
+    Violation(
+        "mentor_availability_once_per_mentor",
+        "mentoravailability",
+        create=lambda r: MentorAvailability.objects.create(
+            programme=r["programme"], mentor=r["mentor"], version=1
+        ),
+    ),
 ]
 
 

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from mentorship import factories
 from mentorship.errors import InvalidTransition, NotFound, PermissionDenied
@@ -35,12 +34,9 @@ COMPONENTS = {
     "seniority",
     "personality",
     "logistics",
+    "responsiveness",
+    "network_fit",
 }
-
-
-@pytest.fixture(autouse=True)
-def _fresh_mentor_index() -> None:
-    cache.clear()  # the adapter caches a programme's mentor index
 
 
 def pmo_mentor(

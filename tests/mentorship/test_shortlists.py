@@ -40,6 +40,8 @@ def test_every_engine_component_has_a_plain_label():
         "Seniority gap",
         "Personality",
         "Time zone, language and format",
+        "Responsiveness",
+        "Network reach",
     ]
     assert component_label("some_new_signal") == "Some new signal"
 
