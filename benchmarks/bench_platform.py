@@ -11,7 +11,10 @@ For each database (SQLite, then PostgreSQL) in one run: load a programme of 10,0
 - the match request right after a mentor edits their matching profile (`PATCH /me/profile/`);
 - the coordinator's cohort matching run (`POST …/matching-runs/`): time to its answer, and time
   until GET shows it `draft`; beside it `python -m matching assign` on the same profiles
-  (exported from the database as CLI profile lines) plus a bulk write of the same draft rows;
+  (exported from the database as CLI profile lines; the baseline is the CLI's own code run in
+  the benchmark's process, modules already imported as in a worker, and the wall time of
+  `python -m matching assign` with interpreter start-up is printed beside it) plus a bulk
+  write of the same draft rows (run, proposals with the run's components and reasons, audit);
 - queries per request for the read and the match request (the same calls in-process through
   Django's test client, counted with CaptureQueriesContext, as DEBUG is off in gunicorn).
 
@@ -430,7 +433,7 @@ def run_leg(args: argparse.Namespace, kind: str, env: dict[str, str]) -> dict[st
     setup_django(env)
     from django.conf import settings
 
-    result: dict[str, Any] = {"db": kind}
+    result: dict[str, Any] = {"db": kind, "loadavg_start": os.getloadavg()[0]}
     loaded = load_programme(n_mentors=args.mentors, n_mentees=args.mentees)
     result["load_s"] = loaded.seconds
     result["rows"] = loaded.rows
@@ -487,6 +490,7 @@ def run_leg(args: argparse.Namespace, kind: str, env: dict[str, str]) -> dict[st
         )
     with tempfile.TemporaryDirectory() as work:
         result.update(_assign_baseline(loaded, result.get("run_id"), Path(work)))
+    result["loadavg_end"] = os.getloadavg()[0]
     return result
 
 
@@ -556,7 +560,8 @@ def print_report(results: list[dict[str, Any]], args: argparse.Namespace) -> Non
     for r in results:
         print()
         print(
-            f"== {r['db']} (load {r['load_s']:.1f} s, CONN_MAX_AGE {r['conn_max_age']}; "
+            f"== {r['db']} (load {r['load_s']:.1f} s, CONN_MAX_AGE {r['conn_max_age']}; machine "
+            f"load average {r['loadavg_start']:.1f} at start, {r['loadavg_end']:.1f} at end; "
             f"{r['warm_n']} warm requests; run: {r.get('run_mentees')} mentees, "
             f"{r.get('run_matched')} matched; assign CLI: {r['assign_mentees']} mentees x "
             f"{r['assign_mentors']} mentors, {r['assign_matched']} matched)"
