@@ -168,6 +168,8 @@ def main() -> None:
                 c: hey_for(base + READ, reader, seconds=args.saturation, connections=c)
                 for c in (2, 4, 8, 16)
             }
+        log = server.error_log.read_text() if server.error_log.exists() else ""
+        restarts = log.count("Booting worker") - 2
     best_c, best = max(steps.items(), key=lambda item: item[1].rps)
     achieved = listed.sent / listed.seconds if listed.seconds else 0.0
     list_ok = listed.p99_ms <= LIST_P99_MS and listed.failed == 0 and achieved >= 0.95 * args.rate
@@ -188,6 +190,7 @@ def main() -> None:
             f"  read with {c:>2} connections: {step.rps:7.1f} rps, "
             f"{step.failed} failed of {step.sent}"
         )
+    print(f"  workers recycled during the test (gunicorn max_requests): {restarts}")
     read_ok = best.rps >= READ_RPS and best.failed == 0
     print(
         f"single-object read ({READ}) saturates at {best.rps:.1f} rps ({best_c} connections; "
@@ -200,6 +203,7 @@ def main() -> None:
             "list_achieved_rps": achieved,
             "read_steps": {c: {**s.__dict__, "rps": s.rps} for c, s in steps.items()},
             "read_best_rps": best.rps,
+            "worker_restarts": restarts,
             "list_pass": list_ok,
             "read_pass": read_ok,
         }
