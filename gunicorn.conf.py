@@ -9,6 +9,7 @@ than by threads. See README, "Running in production".
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 
@@ -24,6 +25,19 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # WEB_CONCURRENCY is the name platforms (Heroku, Render, Dokku…) set.
 workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
 worker_class = "sync"
+# The application and the matching engine (numpy, scikit-learn: seconds to import) load once in
+# the master before it forks, so a new or recycled worker answers its first match request as
+# fast as the others and the workers share those pages. GUNICORN_PRELOAD=0 turns it off.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1").strip().lower() not in {"0", "false", "no"}
+
+
+def when_ready(server: object) -> None:
+    """In the master, after the application loaded and before any worker is forked."""
+    if preload_app:
+        for module in ("matching.engine", "matching.features", "mentorship.mentor_index"):
+            importlib.import_module(module)  # numpy, scipy and scikit-learn among them
+
+
 # Long enough for an in-process cohort matching run when no Celery broker is configured.
 timeout = _int("GUNICORN_TIMEOUT", 120)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
