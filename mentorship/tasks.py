@@ -14,7 +14,7 @@ from typing import Any
 from celery import shared_task
 
 from mentorship import notifications
-from mentorship.services import engagement, exports, proposals
+from mentorship.services import engagement, exports, matching_runs, proposals
 
 
 @shared_task(ignore_result=True)
@@ -26,6 +26,12 @@ def deliver_notifications(notification_ids: list[int]) -> dict[int, str]:
 @shared_task(ignore_result=True)
 def build_export(export_id: int) -> str:
     return exports.build_export(export_id=export_id)
+
+
+@shared_task(ignore_result=True)
+def compute_matching_run(run_id: int) -> str:
+    """A coordinator's whole-cohort run: the assignment, then its draft (or the failure)."""
+    return matching_runs.compute_matching_run(run_id=run_id)
 
 
 # Periodic jobs (beat) ---------------------------------------------------------------------
@@ -74,6 +80,11 @@ def build_stale_exports() -> int:
 @shared_task(ignore_result=True)
 def purge_old_exports() -> int:
     return engagement.purge_old_exports()
+
+
+@shared_task(ignore_result=True)
+def fail_stalled_matching_runs() -> int:
+    return matching_runs.fail_stalled_matching_runs()
 
 
 @shared_task(ignore_result=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -132,7 +133,9 @@ class StatsView(APIView):
 
 
 class MatchingRunListView(ListView):
-    """Whole-cohort matching: draft a run for every unmatched mentee, review, then publish."""
+    """Whole-cohort matching: start a run for every unmatched mentee (202: it is computed in the
+    background; follow its progress on the run), review its draft, then publish. A second run
+    while one is running or a draft waits answers 409."""
 
     serializer_class = MatchingRunSerializer
     error_codes = (409,)
@@ -149,18 +152,23 @@ class MatchingRunListView(ListView):
     @extend_schema(
         tags=["coordination"],
         request=MatchingRunCreateSerializer,
-        responses={201: MatchingRunSerializer},
+        responses={202: MatchingRunSerializer},
     )
     def post(self, request: Request, slug: str) -> Response:
         programme = programme_for(caller(request), slug)
         data = validated(request, MatchingRunCreateSerializer)
-        run = matching_runs.draft_matching_run(
+        run = matching_runs.start_matching_run(
             actor=caller(request), programme=programme, mode=data["mode"]
         )
-        return Response(MatchingRunSerializer(run).data, status=status.HTTP_201_CREATED)
+        headers = {"Location": reverse("api-matching-run", args=[slug, run.pk])}
+        return Response(
+            MatchingRunSerializer(run).data, status=status.HTTP_202_ACCEPTED, headers=headers
+        )
 
 
 class MatchingRunDetailView(APIView):
+    """One run: its status and progress while running, its draft or failure reason after."""
+
     @extend_schema(tags=["coordination"], responses=MatchingRunSerializer)
     def get(self, request: Request, slug: str, pk: int) -> Response:
         return Response(MatchingRunSerializer(matching_run_for(caller(request), slug, pk)).data)

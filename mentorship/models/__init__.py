@@ -13,8 +13,10 @@ from mentorship.models.engagement import (
 from mentorship.models.idempotency import IdempotencyKey
 from mentorship.models.matching import (
     OPEN_PROPOSAL_STATUSES,
+    OPEN_RUN_STATUSES,
     MatchingRun,
     MatchingRunMode,
+    MatchingRunStage,
     MatchingRunStatus,
     MatchRequest,
     Proposal,
@@ -47,6 +49,7 @@ __all__ = [
     "BIG_FIVE",
     "KEY_CONTACTS_MAX",
     "OPEN_PROPOSAL_STATUSES",
+    "OPEN_RUN_STATUSES",
     "SEAT_HOLDING_STATUSES",
     "SHORT_LIST",
     "WHY_MAX_LENGTH",
@@ -66,6 +69,7 @@ __all__ = [
     "MatchRequest",
     "MatchingRun",
     "MatchingRunMode",
+    "MatchingRunStage",
     "MatchingRunStatus",
     "Membership",
     "Mentorship",
