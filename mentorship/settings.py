@@ -267,6 +267,7 @@ SPECTACULAR_SETTINGS = {
         "ProposalStatusEnum": "mentorship.models.matching.ProposalStatus",
         "MentorshipStatusEnum": "mentorship.models.mentorships.MentorshipStatus",
         "MatchingRunStatusEnum": "mentorship.models.matching.MatchingRunStatus",
+        "MatchingRunStageEnum": "mentorship.models.matching.MatchingRunStage",
         "CadenceStatusEnum": "mentorship.selectors.cadence.STATUSES",
         "MeetingFormatEnum": "mentorship.taxonomy.MeetingFormat",
         "NetworkGroupEnum": "mentorship.taxonomy.NetworkGroup",

@@ -127,8 +127,11 @@ class CadenceSummarySerializer(serializers.Serializer):
 class CadenceSerializerOut(serializers.Serializer):
     programme = fields.CharField()
     today = fields.DateField()
-    summary = CadenceSummarySerializer()
-    mentorships = CadenceRowSerializer(many=True)
+    summary = CadenceSummarySerializer(help_text="The whole programme, whatever the filter.")
+    count = fields.IntegerField(help_text="Mentorships matching the filter, on every page.")
+    next = serializers.URLField(allow_null=True, help_text="The next page, or null.")
+    previous = serializers.URLField(allow_null=True, help_text="The previous page, or null.")
+    mentorships = CadenceRowSerializer(many=True, help_text="This page, most urgent first.")
 
 
 class CountSerializer(serializers.Serializer):

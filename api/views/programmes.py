@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.pagination import CadencePagination
 from api.serializers.matching import MatchingRunCreateSerializer, MatchingRunSerializer
 from api.serializers.programmes import (
     CadenceSerializerOut,
@@ -31,6 +32,11 @@ from mentorship.services import matching_runs, programmes
 STATUS_PARAM = OpenApiParameter(
     "status", str, enum=list(STATUSES), description="Only mentorships with this cadence status."
 )
+
+PAGE_PARAMS = [
+    OpenApiParameter(p["name"], p["schema"], description=p["description"])
+    for p in CadencePagination().get_schema_operation_parameters(None)
+]
 
 
 class ProgrammeListView(ListView):
@@ -80,20 +86,32 @@ def _cadence(request: Request, slug: str) -> tuple[Any, list[Any], Any]:
 
 
 class CadenceView(APIView):
-    """Per active mentorship: sessions, last session, days since, expected interval, status."""
+    """Per active mentorship: sessions, last session, days since, expected interval, status;
+    50 a page, most urgent first (`?page=`, `?page_size=` up to 100). The CSV export has them
+    all."""
 
-    error_codes = (400,)  # an unknown ?status=
+    error_codes = (400,)  # an unknown ?status=, a wrong ?page=
+    pagination = CadencePagination
 
-    @extend_schema(tags=["coordination"], parameters=[STATUS_PARAM], responses=CadenceSerializerOut)
+    @extend_schema(
+        tags=["coordination"],
+        parameters=[STATUS_PARAM, *PAGE_PARAMS],
+        responses=CadenceSerializerOut,
+    )
     def get(self, request: Request, slug: str) -> Response:
         programme, rows, summary = _cadence(request, slug)
+        paginator = self.pagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
         return Response(
             CadenceSerializerOut(
                 {
                     "programme": programme.slug,
                     "today": timezone.localdate(),
                     "summary": summary,
-                    "mentorships": rows,
+                    "count": len(rows),
+                    "next": paginator.get_next_link(),
+                    "previous": paginator.get_previous_link(),
+                    "mentorships": page,
                 }
             ).data
         )
