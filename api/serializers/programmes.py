@@ -39,6 +39,9 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_roles(self, programme: Programme) -> list[str]:
+        mine = getattr(programme, "caller_memberships", None)  # programmes_with_roles_for
+        if mine is not None:
+            return sorted({m.role for m in mine})
         user = self.context["request"].user
         return sorted(set(programme.memberships.filter(user=user).values_list("role", flat=True)))
 

@@ -24,7 +24,7 @@ from api.serializers.programmes import (
 from api.views.base import ListView, caller, choice_param, validated
 from mentorship.selectors.cadence import STATUSES, programme_cadence
 from mentorship.selectors.exports import cadence_export, csv_lines
-from mentorship.selectors.programmes import programme_for, programmes_for
+from mentorship.selectors.programmes import programme_for, programmes_with_roles_for
 from mentorship.selectors.proposals import matching_run_for, matching_runs_for
 from mentorship.selectors.stats import programme_stats
 from mentorship.services import matching_runs, programmes
@@ -37,6 +37,8 @@ PAGE_PARAMS = [
     OpenApiParameter(p["name"], p["schema"], description=p["description"])
     for p in CadencePagination().get_schema_operation_parameters(None)
 ]
+#: What a run's serializer reads of its pairs, fetched for all of them at once.
+RUN_PAIRS = ("proposals__mentor__profile__positions", "proposals__mentee__profile__positions")
 
 
 class ProgrammeListView(ListView):
@@ -46,7 +48,7 @@ class ProgrammeListView(ListView):
     error_codes = (409,)  # the slug is taken
 
     def get_queryset(self) -> Any:
-        return programmes_for(caller(self.request)).order_by("name", "pk")
+        return programmes_with_roles_for(caller(self.request)).order_by("name", "pk")
 
     @extend_schema(tags=["programmes"])
     def get(self, request: Request) -> Response:
@@ -160,7 +162,7 @@ class MatchingRunListView(ListView):
 
     def get_queryset(self) -> Any:
         return matching_runs_for(caller(self.request), self.kwargs["slug"]).prefetch_related(
-            "proposals__mentor__profile__positions", "proposals__mentee__profile__positions"
+            *RUN_PAIRS
         )
 
     @extend_schema(tags=["coordination"])
@@ -189,7 +191,8 @@ class MatchingRunDetailView(APIView):
 
     @extend_schema(tags=["coordination"], responses=MatchingRunSerializer)
     def get(self, request: Request, slug: str, pk: int) -> Response:
-        return Response(MatchingRunSerializer(matching_run_for(caller(request), slug, pk)).data)
+        run = matching_run_for(caller(request), slug, pk, prefetch=RUN_PAIRS)
+        return Response(MatchingRunSerializer(run).data)
 
 
 class MatchingRunPublishView(APIView):
