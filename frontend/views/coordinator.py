@@ -29,7 +29,6 @@ from mentorship.models import (
     OPEN_RUN_STATUSES,
     MatchingRun,
     MatchingRunStage,
-    MatchingRunStatus,
     Role,
     User,
 )
@@ -81,7 +80,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "introductions": introductions_for(user)
         .filter(mentorship__programme=programme)
         .select_related("mentorship__mentor", "mentorship__mentee")[:LATEST_INTRODUCTIONS],
-        "draft": matching_runs_for(user, slug).filter(status=MatchingRunStatus.DRAFT).first(),
+        # The run computing or waiting for review (one at most).
+        "draft": matching_runs_for(user, slug).filter(status__in=OPEN_RUN_STATUSES).first(),
         **programme_network_context(user, slug),
     }
     return render(request, f"{T}/dashboard.html", context)

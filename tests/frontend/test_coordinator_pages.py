@@ -220,12 +220,19 @@ def test_the_dashboard_lists_overdue_and_never_met_pairs_with_links_and_the_join
     assert url("programme-export-cadence", programme) in html
 
 
-def test_the_dashboard_points_to_a_draft_run_waiting_for_review(
-    as_coordinator: Client, programme: Programme, coordinator: User
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [("draft", "A draft cohort run waits for your review"), ("running", "is in progress")],
+)
+def test_the_dashboard_points_to_a_run_in_progress_or_waiting_for_review(
+    as_coordinator: Client, programme: Programme, coordinator: User, status: str, said: str
 ) -> None:
-    run = MatchingRun.objects.create(programme=programme, mode="optimal", created_by=coordinator)
+    run = MatchingRun.objects.create(
+        programme=programme, mode="optimal", created_by=coordinator, status=status
+    )
     html = as_coordinator.get(url("programme-dashboard", programme)).content.decode()
     assert url("programme-run", programme, pk=run.pk) in html
+    assert said in html
 
 
 # The cadence table -----------------------------------------------------------------------
