@@ -10,7 +10,8 @@ beat, against the local Redis broker and a throw-away PostgreSQL database.
    runs no job itself), with each e-mail written by the worker's file backend.
 4. Lets beat run the jobs again for a while and checks nothing happened twice.
 5. Queues a coordinator's CSV export through the broker and waits for the worker to build it.
-6. Runs the extra checks in CHECKS (issue 8 adds its cohort matching run through the worker).
+6. Runs the extra checks in CHECKS: a coordinator's cohort matching run, started here and
+   computed and drafted by the worker.
 
 Exits non-zero with a message (and the worker's log) on any failure.
 """
@@ -190,9 +191,48 @@ def background_export(scenario: dict[str, Any]) -> None:
         fail(f"the export holds {export.rows} rows: {export.content[:200]!r}")
 
 
+def cohort_matching_run(scenario: dict[str, Any]) -> None:
+    """A coordinator's whole-cohort run: started here (running, queued on commit), computed and
+    drafted by the worker, its proposals written in bulk."""
+    from mentorship import factories
+    from mentorship.models import MatchingRun, MatchingRunStatus, Proposal, Role
+    from mentorship.services.matching_runs import start_matching_run
+
+    programme = scenario["programme"]
+    newcomers = []
+    for n in range(3):
+        factories.member(
+            programme,
+            Role.MENTOR,
+            username=f"ci-mentor-{n}",
+            topics_offered=["leadership"],
+            capacity=2,
+        )
+        newcomers.append(
+            factories.member(
+                programme, Role.MENTEE, username=f"ci-mentee-{n}", topics_wanted=["leadership"]
+            )
+        )
+    run = start_matching_run(actor=scenario["coordinator"], programme=programme, mode="optimal")
+    if run.status != MatchingRunStatus.RUNNING:
+        fail(f"the run started {run.status}, not running")
+    wait_for(
+        "the worker computed the cohort run and wrote its draft",
+        lambda: MatchingRun.objects.get(pk=run.pk).status != MatchingRunStatus.RUNNING,
+    )
+    run.refresh_from_db()
+    if run.status != MatchingRunStatus.DRAFT:
+        fail(f"the run is {run.status}: {run.failure_reason}")
+    drafted = set(Proposal.objects.filter(matching_run=run).values_list("mentee_id", flat=True))
+    if not {m.pk for m in newcomers} <= drafted or run.summary["matched"] != len(drafted):
+        fail(f"the run drafted {sorted(drafted)}; summary {run.summary}")
+    if run.progress != {"stage": "done", "percent": 100} or run.started_at is None:
+        fail(f"the run's progress says {run.progress}, started at {run.started_at}")
+
+
 #: Each check takes the scenario, waits for what it queued through the worker, and fails the
-#: leg with a message. Issue 8: append the check of a cohort matching run made by the worker.
-CHECKS: list[Callable[[dict[str, Any]], None]] = [background_export]
+#: leg with a message.
+CHECKS: list[Callable[[dict[str, Any]], None]] = [background_export, cohort_matching_run]
 
 
 # The leg ------------------------------------------------------------------------------------

@@ -55,3 +55,9 @@ class Pagination(PageNumberPagination):
             elif parameter["name"] == self.page_query_param:
                 parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}
         return parameters
+
+
+class CadencePagination(Pagination):
+    """The cadence table: 50 pairs a page (a large programme has thousands)."""
+
+    page_size = 50

@@ -35,6 +35,7 @@ SCHEDULE: dict[str, crontab] = {
     "mentorship.tasks.send_touchpoint_digests": crontab(minute=0, hour=7),
     "mentorship.tasks.retry_pending_emails": crontab(minute="*/10"),
     "mentorship.tasks.build_stale_exports": crontab(minute="*/10"),
+    "mentorship.tasks.fail_stalled_matching_runs": crontab(minute="*/5"),
     "mentorship.tasks.purge_old_exports": crontab(minute=30, hour=3),
     # A full refit keeps the vocabularies and career durations (as of today) fresh and resyncs
     # every mentor's availability row; mentor edits are applied as they happen in between.

@@ -31,6 +31,7 @@ from mentorship.errors import DomainError
 from mentorship.models import (
     SEAT_HOLDING_STATUSES,
     IntroductionOutcome,
+    MatchingRun,
     MatchingRunStatus,
     Membership,
     Mentorship,
@@ -531,7 +532,7 @@ class DemoBuilder:
         draft_day = self.now - dt.timedelta(days=4)
         self.sim.run_until(draft_day)
         with clock(draft_day):
-            matching_runs.draft_matching_run(actor=coordinator, programme=programme, mode="optimal")
+            self.drafted_run(programme, coordinator)
         self.sim.run_until(self.now - dt.timedelta(days=1))
         # The newcomer joined this week, asked for matches this morning and is still choosing.
         with clock(self.now - dt.timedelta(days=3)):
@@ -602,10 +603,18 @@ class DemoBuilder:
                 )
                 when = next(wanted, None)
 
-    def cohort_run(self, programme: Programme, coordinator: User) -> None:
-        run = matching_runs.draft_matching_run(
+    def drafted_run(self, programme: Programme, coordinator: User) -> MatchingRun:
+        """A run computed now: the demo is built in one transaction, so the run's background
+        work queued on commit would come too late (it then finds the run done: a no-op)."""
+        run = matching_runs.start_matching_run(
             actor=coordinator, programme=programme, mode="optimal"
         )
+        matching_runs.compute_matching_run(run_id=run.pk)
+        run.refresh_from_db()
+        return run
+
+    def cohort_run(self, programme: Programme, coordinator: User) -> None:
+        run = self.drafted_run(programme, coordinator)
         matching_runs.publish_matching_run(actor=coordinator, run=run)
         for proposal in Proposal.objects.filter(matching_run=run, status=ProposalStatus.REQUESTED):
             self.answer_later(proposal)

@@ -129,10 +129,10 @@ TEMPLATES = [
 
 
 def _database(url: str) -> dict[str, Any]:
-    config: dict[str, Any] = dict(
-        dj_database_url.parse(url, conn_max_age=env_int("CONN_MAX_AGE", 0))
-    )
+    config: dict[str, Any] = dict(dj_database_url.parse(url))
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Opening a SQLite file costs nothing: each request keeps its own connection.
+        config["CONN_MAX_AGE"] = 0
         # Concurrent writers: WAL lets readers run beside the writer, BEGIN IMMEDIATE takes the
         # write lock up front (a deferred transaction upgrading to a writer fails at once with
         # "database is locked" instead of waiting), and the timeout makes writers queue.
@@ -146,7 +146,13 @@ def _database(url: str) -> dict[str, Any]:
         # Tests run on a file too, so they exercise the configuration above (an in-memory
         # shared-cache database locks tables instead of waiting).
         config["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
-    elif config["ENGINE"] == "django.db.backends.postgresql":
+    else:
+        # A PostgreSQL connection costs a server process and an authentication (milliseconds):
+        # each worker keeps its own for CONN_MAX_AGE seconds, checked before reuse, so a restarted
+        # database costs no request an error. 0 closes it after every request.
+        config["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
+        config["CONN_HEALTH_CHECKS"] = True
+    if config["ENGINE"] == "django.db.backends.postgresql":
         # An unreachable database fails fast (the health check answers 503 within seconds).
         config.setdefault("OPTIONS", {}).setdefault(
             "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
@@ -264,6 +270,7 @@ SPECTACULAR_SETTINGS = {
         "ProposalStatusEnum": "mentorship.models.matching.ProposalStatus",
         "MentorshipStatusEnum": "mentorship.models.mentorships.MentorshipStatus",
         "MatchingRunStatusEnum": "mentorship.models.matching.MatchingRunStatus",
+        "MatchingRunStageEnum": "mentorship.models.matching.MatchingRunStage",
         "CadenceStatusEnum": "mentorship.selectors.cadence.STATUSES",
         "MeetingFormatEnum": "mentorship.taxonomy.MeetingFormat",
         "NetworkGroupEnum": "mentorship.taxonomy.NetworkGroup",

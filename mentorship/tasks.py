@@ -14,7 +14,7 @@ from typing import Any
 from celery import shared_task
 
 from mentorship import mentor_index, notifications
-from mentorship.services import engagement, exports, proposals
+from mentorship.services import engagement, exports, matching_runs, proposals
 
 
 @shared_task(ignore_result=True)
@@ -33,6 +33,12 @@ def refresh_mentor_index(programme_id: int) -> int:
     """Bring one programme's stored mentor index up to date with its changed mentors (queued
     after the commit that changed them; a no-op when another worker already did)."""
     return mentor_index.catch_up(programme_id)
+
+
+@shared_task(ignore_result=True)
+def compute_matching_run(run_id: int) -> str:
+    """A coordinator's whole-cohort run: the assignment, then its draft (or the failure)."""
+    return matching_runs.compute_matching_run(run_id=run_id)
 
 
 # Periodic jobs (beat) ---------------------------------------------------------------------
@@ -87,6 +93,11 @@ def build_stale_exports() -> int:
 @shared_task(ignore_result=True)
 def purge_old_exports() -> int:
     return engagement.purge_old_exports()
+
+
+@shared_task(ignore_result=True)
+def fail_stalled_matching_runs() -> int:
+    return matching_runs.fail_stalled_matching_runs()
 
 
 @shared_task(ignore_result=True)

@@ -12,6 +12,8 @@ from mentorship.models import (
     EmptyReason,
     MatchingRun,
     MatchingRunMode,
+    MatchingRunStage,
+    MatchingRunStatus,
     MatchRequest,
     Proposal,
     ProposalStatus,
@@ -136,6 +138,14 @@ class DraftProposalSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class MatchingRunProgressSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(
+        choices=MatchingRunStage.choices,
+        help_text="queued, loading, scoring, writing while running; done once drafted or failed.",
+    )
+    percent = serializers.IntegerField(min_value=0, max_value=100)
+
+
 class MatchingRunSerializer(serializers.ModelSerializer):
     programme = fields.CharField(source="programme.slug", read_only=True)
     created_by = PersonSerializer(read_only=True, allow_null=True)
@@ -146,7 +156,20 @@ class MatchingRunSerializer(serializers.ModelSerializer):
             "withdrawn_at_publication."
         )
     )
-    proposals = DraftProposalSerializer(many=True, read_only=True)
+    proposals = DraftProposalSerializer(
+        many=True,
+        read_only=True,
+        help_text="The drafted pairs: none while the run is running or when it failed.",
+    )
+    progress = MatchingRunProgressSerializer(source="stage_and_percent", read_only=True)
+    status = serializers.ChoiceField(
+        choices=MatchingRunStatus.choices,
+        read_only=True,
+        help_text=(
+            "running (computing in the background), then draft (to review) or failed (see "
+            "failure_reason); a draft is then published or discarded."
+        ),
+    )
 
     class Meta:
         model = MatchingRun
@@ -155,6 +178,10 @@ class MatchingRunSerializer(serializers.ModelSerializer):
             "programme",
             "mode",
             "status",
+            "progress",
+            "started_at",
+            "finished_at",
+            "failure_reason",
             "created_by",
             "created_at",
             "published_by",

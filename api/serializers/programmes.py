@@ -39,6 +39,9 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_roles(self, programme: Programme) -> list[str]:
+        mine = getattr(programme, "caller_memberships", None)  # programmes_with_roles_for
+        if mine is not None:
+            return sorted({m.role for m in mine})
         user = self.context["request"].user
         return sorted(set(programme.memberships.filter(user=user).values_list("role", flat=True)))
 
@@ -127,8 +130,11 @@ class CadenceSummarySerializer(serializers.Serializer):
 class CadenceSerializerOut(serializers.Serializer):
     programme = fields.CharField()
     today = fields.DateField()
-    summary = CadenceSummarySerializer()
-    mentorships = CadenceRowSerializer(many=True)
+    summary = CadenceSummarySerializer(help_text="The whole programme, whatever the filter.")
+    count = fields.IntegerField(help_text="Mentorships matching the filter, on every page.")
+    next = serializers.URLField(allow_null=True, help_text="The next page, or null.")
+    previous = serializers.URLField(allow_null=True, help_text="The previous page, or null.")
+    mentorships = CadenceRowSerializer(many=True, help_text="This page, most urgent first.")
 
 
 class CountSerializer(serializers.Serializer):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -11,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.pagination import CadencePagination
 from api.serializers.matching import MatchingRunCreateSerializer, MatchingRunSerializer
 from api.serializers.programmes import (
     CadenceSerializerOut,
@@ -22,7 +24,7 @@ from api.serializers.programmes import (
 from api.views.base import ListView, caller, choice_param, validated
 from mentorship.selectors.cadence import STATUSES, programme_cadence
 from mentorship.selectors.exports import cadence_export, csv_lines
-from mentorship.selectors.programmes import programme_for, programmes_for
+from mentorship.selectors.programmes import programme_for, programmes_with_roles_for
 from mentorship.selectors.proposals import matching_run_for, matching_runs_for
 from mentorship.selectors.stats import programme_stats
 from mentorship.services import matching_runs, programmes
@@ -30,6 +32,13 @@ from mentorship.services import matching_runs, programmes
 STATUS_PARAM = OpenApiParameter(
     "status", str, enum=list(STATUSES), description="Only mentorships with this cadence status."
 )
+
+PAGE_PARAMS = [
+    OpenApiParameter(p["name"], p["schema"], description=p["description"])
+    for p in CadencePagination().get_schema_operation_parameters(None)
+]
+#: What a run's serializer reads of its pairs, fetched for all of them at once.
+RUN_PAIRS = ("proposals__mentor__profile__positions", "proposals__mentee__profile__positions")
 
 
 class ProgrammeListView(ListView):
@@ -39,7 +48,7 @@ class ProgrammeListView(ListView):
     error_codes = (409,)  # the slug is taken
 
     def get_queryset(self) -> Any:
-        return programmes_for(caller(self.request)).order_by("name", "pk")
+        return programmes_with_roles_for(caller(self.request)).order_by("name", "pk")
 
     @extend_schema(tags=["programmes"])
     def get(self, request: Request) -> Response:
@@ -79,20 +88,32 @@ def _cadence(request: Request, slug: str) -> tuple[Any, list[Any], Any]:
 
 
 class CadenceView(APIView):
-    """Per active mentorship: sessions, last session, days since, expected interval, status."""
+    """Per active mentorship: sessions, last session, days since, expected interval, status;
+    50 a page, most urgent first (`?page=`, `?page_size=` up to 100). The CSV export has them
+    all."""
 
-    error_codes = (400,)  # an unknown ?status=
+    error_codes = (400,)  # an unknown ?status=, a wrong ?page=
+    pagination = CadencePagination
 
-    @extend_schema(tags=["coordination"], parameters=[STATUS_PARAM], responses=CadenceSerializerOut)
+    @extend_schema(
+        tags=["coordination"],
+        parameters=[STATUS_PARAM, *PAGE_PARAMS],
+        responses=CadenceSerializerOut,
+    )
     def get(self, request: Request, slug: str) -> Response:
         programme, rows, summary = _cadence(request, slug)
+        paginator = self.pagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
         return Response(
             CadenceSerializerOut(
                 {
                     "programme": programme.slug,
                     "today": timezone.localdate(),
                     "summary": summary,
-                    "mentorships": rows,
+                    "count": len(rows),
+                    "next": paginator.get_next_link(),
+                    "previous": paginator.get_previous_link(),
+                    "mentorships": page,
                 }
             ).data
         )
@@ -132,14 +153,16 @@ class StatsView(APIView):
 
 
 class MatchingRunListView(ListView):
-    """Whole-cohort matching: draft a run for every unmatched mentee, review, then publish."""
+    """Whole-cohort matching: start a run for every unmatched mentee (202: it is computed in the
+    background; follow its progress on the run), review its draft, then publish. A second run
+    while one is running or a draft waits answers 409."""
 
     serializer_class = MatchingRunSerializer
     error_codes = (409,)
 
     def get_queryset(self) -> Any:
         return matching_runs_for(caller(self.request), self.kwargs["slug"]).prefetch_related(
-            "proposals__mentor__profile__positions", "proposals__mentee__profile__positions"
+            *RUN_PAIRS
         )
 
     @extend_schema(tags=["coordination"])
@@ -149,21 +172,27 @@ class MatchingRunListView(ListView):
     @extend_schema(
         tags=["coordination"],
         request=MatchingRunCreateSerializer,
-        responses={201: MatchingRunSerializer},
+        responses={202: MatchingRunSerializer},
     )
     def post(self, request: Request, slug: str) -> Response:
         programme = programme_for(caller(request), slug)
         data = validated(request, MatchingRunCreateSerializer)
-        run = matching_runs.draft_matching_run(
+        run = matching_runs.start_matching_run(
             actor=caller(request), programme=programme, mode=data["mode"]
         )
-        return Response(MatchingRunSerializer(run).data, status=status.HTTP_201_CREATED)
+        headers = {"Location": reverse("api-matching-run", args=[slug, run.pk])}
+        return Response(
+            MatchingRunSerializer(run).data, status=status.HTTP_202_ACCEPTED, headers=headers
+        )
 
 
 class MatchingRunDetailView(APIView):
+    """One run: its status and progress while running, its draft or failure reason after."""
+
     @extend_schema(tags=["coordination"], responses=MatchingRunSerializer)
     def get(self, request: Request, slug: str, pk: int) -> Response:
-        return Response(MatchingRunSerializer(matching_run_for(caller(request), slug, pk)).data)
+        run = matching_run_for(caller(request), slug, pk, prefetch=RUN_PAIRS)
+        return Response(MatchingRunSerializer(run).data)
 
 
 class MatchingRunPublishView(APIView):

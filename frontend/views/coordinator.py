@@ -25,7 +25,13 @@ from frontend.views.base import acted, login_required, partial_or_page, signed_i
 from frontend.views.network import programme_network_context
 from mentorship.errors import DomainError
 from mentorship.matching_adapter import programme_weights
-from mentorship.models import MatchingRun, MatchingRunStatus, Role, User
+from mentorship.models import (
+    OPEN_RUN_STATUSES,
+    MatchingRun,
+    MatchingRunStage,
+    Role,
+    User,
+)
 from mentorship.selectors.cadence import programme_cadence
 from mentorship.selectors.exports import Export, cadence_export, csv_lines, members_export
 from mentorship.selectors.mentorships import introductions_for
@@ -43,8 +49,8 @@ from mentorship.selectors.proposals import (
 from mentorship.selectors.stats import programme_charts, programme_stats
 from mentorship.services.matching_runs import (
     discard_matching_run,
-    draft_matching_run,
     publish_matching_run,
+    start_matching_run,
 )
 from mentorship.services.programmes import update_programme
 
@@ -74,7 +80,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "introductions": introductions_for(user)
         .filter(mentorship__programme=programme)
         .select_related("mentorship__mentor", "mentorship__mentee")[:LATEST_INTRODUCTIONS],
-        "draft": matching_runs_for(user, slug).filter(status=MatchingRunStatus.DRAFT).first(),
+        # The run computing or waiting for review (one at most).
+        "draft": matching_runs_for(user, slug).filter(status__in=OPEN_RUN_STATUSES).first(),
         **programme_network_context(user, slug),
     }
     return render(request, f"{T}/dashboard.html", context)
@@ -150,11 +157,10 @@ def matching(request: HttpRequest, slug: str) -> HttpResponse:
     form = MatchingRunForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            run = draft_matching_run(actor=user, programme=programme, **form.cleaned_data)
+            run = start_matching_run(actor=user, programme=programme, **form.cleaned_data)
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, "The run is drafted: review the pairs, then publish it.")
             return redirect("programme-run", slug, run.pk)
     runs = list(matching_runs_for(user, slug))
     context = {
@@ -162,15 +168,16 @@ def matching(request: HttpRequest, slug: str) -> HttpResponse:
         "section": "matching",
         "form": form,
         "runs": runs,
-        "draft": next((r for r in runs if r.status == MatchingRunStatus.DRAFT), None),
+        "open_run": next((r for r in runs if r.status in OPEN_RUN_STATUSES), None),
     }
     return render(request, f"{T}/matching.html", context, status=400 if form.errors else 200)
 
 
 @login_required
 def run(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """One run: its status panel (the partial an htmx request gets), the pairs it drafted with
-    their scores and reasons, and the mentees it could not place."""
+    """One run: its status panel with the progress while it runs, then the pairs it drafted
+    with their scores and reasons and the mentees it could not place. The page's body is the
+    partial an htmx request gets: a running run's page polls it until the run is done."""
     user = signed_in(request)
     matching_run = matching_run_for(user, slug, pk)
     pairs = run_proposals(actor=user, run=matching_run)
@@ -178,10 +185,12 @@ def run(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "programme": matching_run.programme,
         "section": "matching",
         "run": matching_run,
+        "progress": (progress := matching_run.stage_and_percent),
+        "stage": MatchingRunStage(progress["stage"]).label,
         "pairs": Paginator(pairs, RUN_PAIRS_PAGE_SIZE).get_page(request.GET.get("page")),
         "unmatched": unmatched_mentees(actor=user, run=matching_run),
     }
-    template = partial_or_page(request, f"{T}/run.html", f"{T}/_run_status.html")
+    template = partial_or_page(request, f"{T}/run.html", f"{T}/_run.html")
     return render(request, template, context)
 
 

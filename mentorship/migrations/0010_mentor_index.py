@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("mentorship", "0008_network_plan"),
+        ("mentorship", "0009_matching_run_progress"),
     ]
 
     operations = [

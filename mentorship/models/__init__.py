@@ -14,9 +14,11 @@ from mentorship.models.idempotency import IdempotencyKey
 from mentorship.models.index import MentorAvailability, MentorIndexState
 from mentorship.models.matching import (
     OPEN_PROPOSAL_STATUSES,
+    OPEN_RUN_STATUSES,
     EmptyReason,
     MatchingRun,
     MatchingRunMode,
+    MatchingRunStage,
     MatchingRunStatus,
     MatchRequest,
     Proposal,
@@ -49,6 +51,7 @@ __all__ = [
     "BIG_FIVE",
     "KEY_CONTACTS_MAX",
     "OPEN_PROPOSAL_STATUSES",
+    "OPEN_RUN_STATUSES",
     "SEAT_HOLDING_STATUSES",
     "SHORT_LIST",
     "WHY_MAX_LENGTH",
@@ -69,6 +72,7 @@ __all__ = [
     "MatchRequest",
     "MatchingRun",
     "MatchingRunMode",
+    "MatchingRunStage",
     "MatchingRunStatus",
     "Membership",
     "MentorAvailability",

@@ -61,13 +61,31 @@ class MatchingRunMode(models.TextChoices):
 
 
 class MatchingRunStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    FAILED = "failed", "Failed"
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
     DISCARDED = "discarded", "Discarded"
 
 
+#: A run in one of these blocks the programme's next run: computing, or waiting for review.
+OPEN_RUN_STATUSES = (MatchingRunStatus.RUNNING, MatchingRunStatus.DRAFT)
+
+
+class MatchingRunStage(models.TextChoices):
+    """Where a running run is: queued for a worker, loading the profiles, scoring and
+    assigning, writing its draft; done once it is a draft or failed."""
+
+    QUEUED = "queued", "Queued"
+    LOADING = "loading", "Loading the profiles"
+    SCORING = "scoring", "Scoring and assigning"
+    WRITING = "writing", "Writing the draft"
+    DONE = "done", "Done"
+
+
 class MatchingRun(models.Model):
-    """A coordinator's whole-cohort assignment: drafted, reviewed, then published or discarded."""
+    """A coordinator's whole-cohort assignment: computed in the background (running), then a
+    draft to review, published or discarded; or failed, with the reason."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="matching_runs")
     mode = models.CharField(max_length=16, choices=MatchingRunMode.choices)
@@ -83,6 +101,11 @@ class MatchingRun(models.Model):
     )
     published_at = models.DateTimeField(null=True, blank=True)
     summary = models.JSONField(default=dict, blank=True)
+    #: {"stage": MatchingRunStage, "percent": 0-100} while running; stage "done" after.
+    progress = models.JSONField(default=dict, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)  # a worker began computing
+    finished_at = models.DateTimeField(null=True, blank=True)  # drafted or failed
+    failure_reason = models.TextField(blank=True, max_length=1000)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -98,16 +121,33 @@ class MatchingRun(models.Model):
                 | (~Q(status=MatchingRunStatus.PUBLISHED) & Q(published_at__isnull=True)),
                 name="matching_run_published_at_iff_published",
             ),
-            # One draft at a time per programme, so two coordinators cannot publish rival drafts.
+            models.CheckConstraint(
+                condition=Q(status=MatchingRunStatus.FAILED) & ~Q(failure_reason="")
+                | ~Q(status=MatchingRunStatus.FAILED) & Q(failure_reason=""),
+                name="matching_run_failure_reason_iff_failed",
+            ),
+            # One run computing or waiting for review per programme, so two coordinators cannot
+            # start rival runs nor publish rival drafts.
             models.UniqueConstraint(
                 fields=["programme"],
-                condition=Q(status=MatchingRunStatus.DRAFT),
-                name="matching_run_one_draft_per_programme",
+                condition=Q(status__in=OPEN_RUN_STATUSES),
+                name="matching_run_one_open_per_programme",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_mode_display().split(' (')[0]} run #{self.pk} ({self.status})"
+
+    @property
+    def stage_and_percent(self) -> dict[str, Any]:
+        """`progress` with both keys, also for runs made before runs had progress (done)."""
+        running = self.status == MatchingRunStatus.RUNNING
+        return {
+            "stage": self.progress.get(
+                "stage", MatchingRunStage.QUEUED if running else MatchingRunStage.DONE
+            ),
+            "percent": self.progress.get("percent", 0 if running else 100),
+        }
 
 
 class ProposalStatus(models.TextChoices):

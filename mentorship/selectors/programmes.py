@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from mentorship.access import Viewer, require_role
 from mentorship.errors import NotFound
@@ -25,6 +25,15 @@ def programmes_for(user: Viewer) -> QuerySet[Programme]:
     if user.is_staff:
         return Programme.objects.all()
     return Programme.objects.filter(memberships__user=user).distinct()
+
+
+def programmes_with_roles_for(user: User) -> QuerySet[Programme]:
+    """programmes_for, each with `caller_memberships`: the user's memberships of it, fetched in
+    one query for the whole list."""
+    mine = Membership.objects.filter(user=user)
+    return programmes_for(user).prefetch_related(
+        Prefetch("memberships", queryset=mine, to_attr="caller_memberships")
+    )
 
 
 def programme_for(user: User, slug: str) -> Programme:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db.models import F, Q, QuerySet
 
 from mentorship import matching_adapter
@@ -71,8 +73,12 @@ def matching_runs_for(user: User, slug: str) -> QuerySet[MatchingRun]:
     )
 
 
-def matching_run_for(user: User, slug: str, pk: int) -> MatchingRun:
-    run = matching_runs_for(user, slug).filter(pk=pk).first()
+def matching_run_for(
+    user: User, slug: str, pk: int, *, prefetch: Sequence[str] = ()
+) -> MatchingRun:
+    """One run of a programme the user coordinates; `prefetch` names the relations its caller
+    reads (its pairs, for the API), fetched with it."""
+    run = matching_runs_for(user, slug).filter(pk=pk).prefetch_related(*prefetch).first()
     if run is None:
         raise NotFound("No such matching run.")
     return run

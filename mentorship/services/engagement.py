@@ -47,6 +47,7 @@ from mentorship.selectors.engagement import idle_since, with_idleness
 from mentorship.selectors.network import summarise
 from mentorship.services._common import record, set_status
 from mentorship.services.exports import build_stale_exports
+from mentorship.services.matching_runs import fail_stalled_matching_runs
 from mentorship.services.proposals import expire_overdue_proposals
 
 MAX_REMINDER_HOURS = 720  # the largest reminder a programme may set (its constraint)
@@ -434,6 +435,7 @@ JOBS: dict[str, Callable[..., Any]] = {
     "touchpoint digests": send_touchpoint_digests,
     "e-mails retried": retry_pending_emails,
     "exports retried": build_stale_exports,
+    "stalled matching runs failed": fail_stalled_matching_runs,
     "old exports deleted": purge_old_exports,
 }
 

@@ -1,17 +1,25 @@
-"""Whole-cohort matching runs: drafted by a coordinator, reviewed, then published or discarded."""
+"""Whole-cohort matching runs: started by a coordinator, computed in the background into a
+draft (or failed with a reason), reviewed, then published or discarded."""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+from typing import Any
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from mentorship import matching_adapter
 from mentorship.access import require_role
-from mentorship.errors import Conflict, InvalidTransition, ValidationFailed
+from mentorship.errors import Conflict, DomainError, InvalidTransition, ValidationFailed
 from mentorship.models import (
+    OPEN_RUN_STATUSES,
     AuditEvent,
     MatchingRun,
     MatchingRunMode,
+    MatchingRunStage,
     MatchingRunStatus,
     Programme,
     Proposal,
@@ -19,74 +27,186 @@ from mentorship.models import (
     Role,
     User,
 )
-from mentorship.services._common import audit_event, require_status, set_status
+from mentorship.services._common import audit_event, record, require_status, set_status
 from mentorship.services.availability import is_paused
 from mentorship.services.proposals import has_free_seat, has_mentor, send_request
 
+logger = logging.getLogger(__name__)
 
-def draft_matching_run(*, actor: User, programme: Programme, mode: str) -> MatchingRun:
-    """Assign every unmatched mentee of the programme to a mentor with a free place, as drafts.
+#: A run still running this long after it was started lost its worker: the periodic job marks it
+#: failed, so the programme can run again.
+RUN_TIME_LIMIT = dt.timedelta(minutes=30)
+RUNNING_ALREADY = "A matching run is already in progress for this programme: wait for it to finish."
+DRAFT_ALREADY = "This programme already has a draft run: publish or discard it first."
+UNEXPECTED = (
+    "The matching stopped with an unexpected error ({error}); nothing was drafted. Try again, "
+    "and tell the site's administrators if it fails again."
+)
+NO_WORKER = "The background workers could not be reached; nothing was drafted. Try again shortly."
+STALLED = (
+    "The run did not finish within {minutes} minutes (its worker probably stopped); nothing was "
+    "drafted. Try again."
+)
 
-    The assignment is computed outside the write transaction (it can take seconds for a large
-    cohort); the run and its draft proposals are then written in one transaction.
-    """
+
+def _open_run_conflict(programme: Programme) -> Conflict | None:
+    statuses = set(
+        MatchingRun.objects.filter(programme=programme, status__in=OPEN_RUN_STATUSES).values_list(
+            "status", flat=True
+        )
+    )
+    if MatchingRunStatus.RUNNING in statuses:
+        return Conflict(RUNNING_ALREADY)
+    if MatchingRunStatus.DRAFT in statuses:
+        return Conflict(DRAFT_ALREADY)
+    return None
+
+
+def start_matching_run(*, actor: User, programme: Programme, mode: str) -> MatchingRun:
+    """Start a whole-cohort run: it is `running` at once and computed in the background after
+    commit (by a Celery worker, or in-process without a broker), then becomes a `draft` of
+    proposals to review, or `failed` with the reason. One run computing or waiting for review
+    per programme: another one is a Conflict."""
     require_role(actor, programme, Role.COORDINATOR)
     if mode not in MatchingRunMode.values:
         message = f"Unknown mode {mode!r}; use one of {', '.join(MatchingRunMode.values)}."
         raise ValidationFailed(message, fields={"mode": [message]})
-    if MatchingRun.objects.filter(programme=programme, status=MatchingRunStatus.DRAFT).exists():
-        raise Conflict("This programme already has a draft run: publish or discard it first.")
-    assignments = matching_adapter.assign_cohort(programme=programme, mode=mode)
-    matched = [a for a in assignments if a.mentor is not None]
-    total = sum(a.score or 0.0 for a in matched)
     try:
         with transaction.atomic():
+            if (conflict := _open_run_conflict(programme)) is not None:
+                raise conflict
             run = MatchingRun.objects.create(
                 programme=programme,
                 mode=mode,
                 created_by=actor,
-                summary={
-                    "mentees": len(assignments),
-                    "matched": len(matched),
-                    "unmatched": [a.mentee for a in assignments if a.mentor is None],
-                    "mean_score": round(total / len(matched), 4) if matched else None,
-                },
+                status=MatchingRunStatus.RUNNING,
+                progress={"stage": MatchingRunStage.QUEUED, "percent": 0},
             )
-            proposals = Proposal.objects.bulk_create(
-                Proposal(
-                    programme=programme,
-                    mentee_id=matching_adapter.user_id_of(a.mentee),
-                    mentor_id=matching_adapter.user_id_of(a.mentor),
-                    matching_run=run,
-                    rank=1,
-                    score=min(max(a.score or 0.0, 0.0), 1.0),
-                    components=dict(a.components),
-                    reasons=list(a.reasons),
-                    status=ProposalStatus.DRAFT,
-                )
-                for a in matched
-                if a.mentor is not None
-            )
-            events = [
-                audit_event(
-                    actor=actor,
-                    obj=run,
-                    action="draft",
-                    to_state=run.status,
-                    matched=len(matched),
-                    mentees=len(assignments),
-                )
-            ]
-            events += [
-                audit_event(actor=actor, obj=p, action="draft", to_state=ProposalStatus.DRAFT)
-                for p in proposals
-            ]
-            AuditEvent.objects.bulk_create(events)
-    except IntegrityError as error:  # a rival coordinator's draft landed meanwhile
-        raise Conflict(
-            "This programme already has a draft run: publish or discard it first."
-        ) from error
+            record(actor=actor, obj=run, action="start", to_state=run.status, mode=mode)
+            transaction.on_commit(lambda: queue_run(run.pk))
+    except IntegrityError as error:  # a rival coordinator's run started meanwhile
+        raise _open_run_conflict(programme) or Conflict(RUNNING_ALREADY) from error
     return run
+
+
+def queue_run(run_id: int) -> None:
+    """After commit: hand the run to a worker (or compute it now, without a broker). A broker
+    that is down fails the run at once, so the programme is not blocked."""
+    from mentorship.tasks import compute_matching_run
+
+    try:
+        compute_matching_run.delay(run_id)
+    except OperationalError:
+        logger.exception("Could not queue matching run %s.", run_id)
+        _fail(run_id, NO_WORKER)
+
+
+def _set_progress(run_id: int, stage: str, percent: int, **fields: Any) -> bool:
+    """Record where a running run is; False if it is no longer running."""
+    updated = MatchingRun.objects.filter(pk=run_id, status=MatchingRunStatus.RUNNING).update(
+        progress={"stage": stage, "percent": percent}, **fields
+    )
+    return updated == 1
+
+
+def compute_matching_run(*, run_id: int) -> str:
+    """The background work of a run: compute the assignment (outside any transaction: it can
+    take seconds), then write the draft proposals and their audit rows in bulk, in one
+    transaction. Any error marks the run failed with a plain reason and writes no proposal.
+    A run that is not running (done, failed, gone) is left alone. Returns the run's status."""
+    if not _set_progress(run_id, MatchingRunStage.LOADING, 5, started_at=timezone.now()):
+        run = MatchingRun.objects.filter(pk=run_id).first()
+        return "gone" if run is None else str(run.status)
+    try:
+        run = MatchingRun.objects.select_related("programme", "created_by").get(pk=run_id)
+        # The adapter loads the profiles and the engine scores and assigns in one call.
+        _set_progress(run_id, MatchingRunStage.SCORING, 10)
+        assignments = matching_adapter.assign_cohort(programme=run.programme, mode=run.mode)
+        if not _set_progress(run_id, MatchingRunStage.WRITING, 90):
+            return str(MatchingRun.objects.get(pk=run_id).status)
+        return _write_draft(run, assignments)
+    except Exception as error:
+        reason = error.detail if isinstance(error, DomainError) else ""
+        if not reason:
+            logger.exception("Matching run %s failed.", run_id)
+            reason = UNEXPECTED.format(error=type(error).__name__)
+        return _fail(run_id, reason)
+
+
+@transaction.atomic
+def _write_draft(run: MatchingRun, assignments: list[Any]) -> str:
+    locked = MatchingRun.objects.select_for_update().get(pk=run.pk)
+    if locked.status != MatchingRunStatus.RUNNING:  # failed as stalled meanwhile
+        return str(locked.status)
+    actor = run.created_by
+    matched = [a for a in assignments if a.mentor is not None]
+    total = sum(a.score or 0.0 for a in matched)
+    proposals = Proposal.objects.bulk_create(
+        Proposal(
+            programme_id=run.programme_id,
+            mentee_id=matching_adapter.user_id_of(a.mentee),
+            mentor_id=matching_adapter.user_id_of(a.mentor),
+            matching_run=locked,
+            rank=1,
+            score=min(max(a.score or 0.0, 0.0), 1.0),
+            components=dict(a.components),
+            reasons=list(a.reasons),
+            status=ProposalStatus.DRAFT,
+        )
+        for a in matched
+        if a.mentor is not None
+    )
+    locked.summary = {
+        "mentees": len(assignments),
+        "matched": len(matched),
+        "unmatched": [a.mentee for a in assignments if a.mentor is None],
+        "mean_score": round(total / len(matched), 4) if matched else None,
+    }
+    locked.status = MatchingRunStatus.DRAFT
+    locked.progress = {"stage": MatchingRunStage.DONE, "percent": 100}
+    locked.finished_at = timezone.now()
+    locked.save(update_fields=["summary", "status", "progress", "finished_at"])
+    events = [
+        audit_event(
+            actor=actor,
+            obj=locked,
+            action="draft",
+            from_state=MatchingRunStatus.RUNNING,
+            to_state=MatchingRunStatus.DRAFT,
+            matched=len(matched),
+            mentees=len(assignments),
+        )
+    ]
+    events += [
+        audit_event(actor=actor, obj=p, action="draft", to_state=ProposalStatus.DRAFT)
+        for p in proposals
+    ]
+    AuditEvent.objects.bulk_create(events)
+    return str(locked.status)
+
+
+@transaction.atomic
+def _fail(run_id: int, reason: str) -> str:
+    """Mark a running run failed with the reason (no actor: the system gave up on it)."""
+    run = MatchingRun.objects.select_for_update().filter(pk=run_id).first()
+    if run is None or run.status != MatchingRunStatus.RUNNING:
+        return "gone" if run is None else str(run.status)
+    run.failure_reason = reason[:1000]
+    run.finished_at = timezone.now()
+    run.progress = {**run.progress, "stage": MatchingRunStage.DONE}
+    set_status(run, to=MatchingRunStatus.FAILED, actor=None, action="fail", because=reason)
+    return str(run.status)
+
+
+def fail_stalled_matching_runs(*, now: dt.datetime | None = None) -> int:
+    """Periodic job: runs still running RUN_TIME_LIMIT after they started lost their worker;
+    mark them failed. Returns how many."""
+    cutoff = (now or timezone.now()) - RUN_TIME_LIMIT
+    stalled = MatchingRun.objects.filter(
+        status=MatchingRunStatus.RUNNING, created_at__lte=cutoff
+    ).values_list("pk", flat=True)
+    reason = STALLED.format(minutes=int(RUN_TIME_LIMIT.total_seconds() // 60))
+    return sum(_fail(pk, reason) == MatchingRunStatus.FAILED for pk in list(stalled))
 
 
 def _is_waiting(draft: Proposal) -> bool:

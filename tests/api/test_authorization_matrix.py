@@ -326,7 +326,7 @@ ROWS = [
         obj="programme",
         body={"mode": "greedy"},
         prepare=discard_drafts,
-        own=coordinator_only(201),
+        own=coordinator_only(202),
     ),
     Row(
         "api-matching-run",

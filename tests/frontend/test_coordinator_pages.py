@@ -32,6 +32,7 @@ from mentorship.models import (
 )
 from mentorship.selectors.cadence import programme_cadence
 from mentorship.selectors.stats import programme_charts
+from mentorship.services.matching_runs import compute_matching_run, start_matching_run
 from mentorship.taxonomy import ConnectionType, NetworkGroup
 
 S = ProposalStatus
@@ -219,12 +220,19 @@ def test_the_dashboard_lists_overdue_and_never_met_pairs_with_links_and_the_join
     assert url("programme-export-cadence", programme) in html
 
 
-def test_the_dashboard_points_to_a_draft_run_waiting_for_review(
-    as_coordinator: Client, programme: Programme, coordinator: User
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [("draft", "A draft cohort run waits for your review"), ("running", "is in progress")],
+)
+def test_the_dashboard_points_to_a_run_in_progress_or_waiting_for_review(
+    as_coordinator: Client, programme: Programme, coordinator: User, status: str, said: str
 ) -> None:
-    run = MatchingRun.objects.create(programme=programme, mode="optimal", created_by=coordinator)
+    run = MatchingRun.objects.create(
+        programme=programme, mode="optimal", created_by=coordinator, status=status
+    )
     html = as_coordinator.get(url("programme-dashboard", programme)).content.decode()
     assert url("programme-run", programme, pk=run.pk) in html
+    assert said in html
 
 
 # The cadence table -----------------------------------------------------------------------
@@ -488,13 +496,14 @@ def cohort(programme: Programme) -> dict[str, User]:
 
 
 def test_a_coordinator_runs_reviews_and_publishes_a_cohort_matching(
-    as_coordinator: Client, programme: Programme, cohort: dict[str, User]
+    as_coordinator: Client, programme: Programme, cohort: dict[str, User], after_commit
 ) -> None:
     page = as_coordinator.get(url("programme-matching", programme)).content.decode()
     assert "Optimal: places as many mentees" in page
     assert "Stable: mentees propose" in page
 
-    response = as_coordinator.post(url("programme-matching", programme), {"mode": "stable"})
+    with after_commit():  # the run's background work, in-process as without a broker
+        response = as_coordinator.post(url("programme-matching", programme), {"mode": "stable"})
     run = MatchingRun.objects.get(programme=programme)
     assert response["Location"] == url("programme-run", programme, pk=run.pk)
     assert (run.mode, run.status) == ("stable", MatchingRunStatus.DRAFT)
@@ -528,13 +537,23 @@ def test_a_coordinator_runs_reviews_and_publishes_a_cohort_matching(
     assert AuditEvent.objects.filter(object_type="matchingrun", action="publish").count() == 1
 
 
-def test_a_second_run_waits_for_the_draft_and_says_so(
-    as_coordinator: Client, programme: Programme, coordinator: User, cohort: dict[str, User]
+@pytest.mark.parametrize(
+    ("computed", "said"),
+    [(True, "already has a draft run"), (False, "already in progress")],
+)
+def test_a_second_run_waits_for_the_first_and_says_so(
+    as_coordinator: Client,
+    programme: Programme,
+    cohort: dict[str, User],
+    django_capture_on_commit_callbacks,
+    computed: bool,
+    said: str,
 ) -> None:
-    as_coordinator.post(url("programme-matching", programme), {"mode": "optimal"})
+    with django_capture_on_commit_callbacks(execute=computed):
+        as_coordinator.post(url("programme-matching", programme), {"mode": "optimal"})
     response = as_coordinator.post(url("programme-matching", programme), {"mode": "stable"})
     assert response.status_code == 400
-    assert "already has a draft run" in response.content.decode()
+    assert said in response.content.decode()
     assert MatchingRun.objects.filter(programme=programme).count() == 1
 
 
@@ -546,9 +565,10 @@ def test_an_unknown_mode_is_a_form_error(as_coordinator: Client, programme: Prog
 
 
 def test_a_discarded_run_sends_nothing_and_cannot_be_published(
-    as_coordinator: Client, programme: Programme, cohort: dict[str, User]
+    as_coordinator: Client, programme: Programme, cohort: dict[str, User], after_commit
 ) -> None:
-    as_coordinator.post(url("programme-matching", programme), {"mode": "optimal"})
+    with after_commit():
+        as_coordinator.post(url("programme-matching", programme), {"mode": "optimal"})
     run = MatchingRun.objects.get()
     discarded = as_coordinator.post(url("programme-run-discard", programme, pk=run.pk), follow=True)
     assert "Discarded: nobody was sent anything." in discarded.content.decode()
@@ -560,7 +580,7 @@ def test_a_discarded_run_sends_nothing_and_cannot_be_published(
     assert run.status == MatchingRunStatus.DISCARDED
 
 
-def test_the_run_page_answers_htmx_with_its_status_panel(
+def test_the_run_page_answers_htmx_with_its_body(
     as_coordinator: Client, programme: Programme, coordinator: User
 ) -> None:
     run = MatchingRun.objects.create(
@@ -568,9 +588,64 @@ def test_the_run_page_answers_htmx_with_its_status_panel(
     )
     page = as_coordinator.get(url("programme-run", programme, pk=run.pk), HTTP_HX_REQUEST="true")
     html = page.content.decode()
+    assert "<html" not in html
     assert '<section id="run-status"' in html
-    assert "Proposed pairs" not in html
+    assert "Proposed pairs (0)" in html
     assert "Publish the run" in html
+    assert "hx-trigger" not in html  # a draft: nothing to poll
+
+
+def test_a_running_run_shows_its_progress_and_polls_until_it_is_drafted(
+    as_coordinator: Client, programme: Programme, coordinator: User, cohort: dict[str, User]
+) -> None:
+    run = start_matching_run(actor=coordinator, programme=programme, mode="optimal")
+    MatchingRun.objects.filter(pk=run.pk).update(progress={"stage": "scoring", "percent": 10})
+    run_url = url("programme-run", programme, pk=run.pk)
+
+    page = as_coordinator.get(run_url).content.decode()
+    assert "Matching in progress… 10 %" in page
+    assert "Scoring and assigning." in page
+    assert f'hx-get="{run_url}" hx-trigger="every 2s" hx-swap="outerHTML"' in page
+    assert f'<a href="{run_url}">refresh this page</a>' in page  # without JavaScript
+    assert "Publish the run" not in page
+    assert "Proposed pairs" not in page
+
+    compute_matching_run(run_id=run.pk)  # the worker finishes
+    polled = as_coordinator.get(run_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in polled
+    assert "Proposed pairs (2)" in polled
+    assert "Publish the run" in polled
+
+
+def test_a_failed_run_shows_the_reason_and_tries_again(
+    as_coordinator: Client,
+    programme: Programme,
+    coordinator: User,
+    cohort: dict[str, User],
+    monkeypatch,
+    after_commit,
+) -> None:
+    def broken(**kwargs: Any) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr("mentorship.matching_adapter.assign_cohort", broken)
+    with after_commit():
+        response = as_coordinator.post(url("programme-matching", programme), {"mode": "stable"})
+    failed = MatchingRun.objects.get()
+    assert failed.status == MatchingRunStatus.FAILED
+
+    page = as_coordinator.get(response["Location"]).content.decode()
+    assert "The run failed." in page
+    assert "unexpected error (MemoryError)" in page
+    assert "hx-trigger" not in page
+    assert '<input type="hidden" name="mode" value="stable">' in page
+
+    monkeypatch.undo()
+    with after_commit():
+        again = as_coordinator.post(url("programme-matching", programme), {"mode": "stable"})
+    retried = MatchingRun.objects.exclude(pk=failed.pk).get()
+    assert again["Location"] == url("programme-run", programme, pk=retried.pk)
+    assert retried.status == MatchingRunStatus.DRAFT
 
 
 def test_another_programmes_run_or_a_nonsense_id_is_a_404(

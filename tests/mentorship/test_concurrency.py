@@ -16,8 +16,20 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from mentorship import factories
-from mentorship.errors import CapacityReached
-from mentorship.models import Mentorship, MentorshipStatus, Proposal, ProposalStatus, Role, Session
+from mentorship.errors import CapacityReached, Conflict
+from mentorship.models import (
+    MatchingRun,
+    MatchingRunStatus,
+    Mentorship,
+    MentorshipStatus,
+    Programme,
+    Proposal,
+    ProposalStatus,
+    Role,
+    Session,
+    User,
+)
+from mentorship.services.matching_runs import start_matching_run
 from mentorship.services.mentorships import log_session
 from mentorship.services.proposals import accept_proposal
 
@@ -128,3 +140,29 @@ def test_concurrent_session_logs_are_all_stored() -> None:
     assert Session.objects.count() == writers * logs_each
     for mentorship in mentorships:
         assert Session.objects.filter(mentorship=mentorship).count() == logs_each
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_starts_make_one_matching_run() -> None:
+    for trial in range(TRIALS // 4):
+        programme = factories.ProgrammeFactory.create(slug=f"run-race-{trial}")
+        coordinators = [factories.member(programme, Role.COORDINATOR) for _ in range(THREADS)]
+
+        def start(coordinator_id: int, programme_id: int) -> Callable[[], str]:
+            def work() -> str:
+                coordinator = User.objects.get(pk=coordinator_id)
+                programme = Programme.objects.get(pk=programme_id)
+                try:
+                    start_matching_run(actor=coordinator, programme=programme, mode="optimal")
+                except Conflict:
+                    return "conflict"
+                return "started"
+
+            return work
+
+        outcomes = race([start(c.pk, programme.pk) for c in coordinators])
+
+        assert outcomes == Counter({"started": 1, "conflict": THREADS - 1}), outcomes
+        # Started after commit and computed in-process (no broker): an empty cohort's draft.
+        [run] = MatchingRun.objects.filter(programme=programme)
+        assert run.status == MatchingRunStatus.DRAFT

@@ -190,9 +190,20 @@ VIOLATIONS = [
         {"status": "discarded", "published_at": NOW},
     ),
     Violation(
-        "matching_run_one_draft_per_programme",
+        "matching_run_one_open_per_programme",
         "matchingrun",
         create=lambda r: MatchingRun.objects.create(programme=r["programme"], mode="stable"),
+    ),
+    Violation(  # a run computing while a draft waits for review
+        "matching_run_one_open_per_programme",
+        "matchingrun",
+        create=lambda r: MatchingRun.objects.create(
+            programme=r["programme"], mode="stable", status="running"
+        ),
+    ),
+    Violation("matching_run_failure_reason_iff_failed", "matchingrun", {"status": "failed"}),
+    Violation(
+        "matching_run_failure_reason_iff_failed", "matchingrun", {"failure_reason": "Stopped."}
     ),
     # Proposal
     Violation("proposal_status_valid", "proposal", {"status": "maybe"}),

@@ -107,6 +107,25 @@ def test_every_hardening_setting_has_an_environment_variable(tmp_path: Path) -> 
     assert prod["TRUSTED_PROXY_COUNT"] == 2
 
 
+def test_postgresql_connections_are_kept_a_minute_and_checked_before_reuse(
+    tmp_path: Path,
+) -> None:
+    url = "postgres://app@db.example.org:5432/mentoring"
+    database = production_settings(tmp_path, DATABASE_URL=url)["DATABASES"]["default"]
+    assert database["CONN_MAX_AGE"] == 60
+    assert database["CONN_HEALTH_CHECKS"] is True
+    kept = production_settings(tmp_path, DATABASE_URL=url, CONN_MAX_AGE="300")
+    assert kept["DATABASES"]["default"]["CONN_MAX_AGE"] == 300
+    closed = production_settings(tmp_path, DATABASE_URL=url, CONN_MAX_AGE="0")
+    assert closed["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
+
+
+def test_sqlite_opens_a_connection_per_request_whatever_the_environment(tmp_path: Path) -> None:
+    database = production_settings(tmp_path, CONN_MAX_AGE="300")["DATABASES"]["default"]
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert database["CONN_MAX_AGE"] == 0
+
+
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
     env = environment(tmp_path)
     del env["SECRET_KEY"]

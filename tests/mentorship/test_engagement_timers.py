@@ -666,6 +666,7 @@ def test_run_engagement_runs_every_job_once_and_changes_nothing_the_second_time(
         "touchpoint digests": 0,  # nobody keeps a network plan here
         "e-mails retried": 0,
         "exports retried": 0,
+        "stalled matching runs failed": 0,
         "old exports deleted": 0,
     }
     assert second == dict.fromkeys(first, 0) | {"inactivity": {"warned": 0, "paused": 0}}

@@ -40,7 +40,7 @@ S = ProposalStatus
 def drafted_run(
     programme: Programme, coordinator: User, pairs: list[tuple[User, User]]
 ) -> MatchingRun:
-    """A draft run as draft_matching_run leaves it, without the engine's choices."""
+    """A draft run as its background work leaves it, without the engine's choices."""
     run = MatchingRun.objects.create(
         programme=programme,
         mode="optimal",
@@ -65,6 +65,15 @@ def cohort(programme: Programme) -> list[tuple[User, User]]:
 @pytest.fixture
 def run(programme: Programme, coordinator: User, cohort) -> MatchingRun:
     return drafted_run(programme, coordinator, cohort)
+
+
+def drafted(*, actor: User, programme: Programme, mode: str) -> MatchingRun:
+    """Start a run and let its background work run (in-process, as without a broker)."""
+    run = services.start_matching_run(actor=actor, programme=programme, mode=mode)
+    assert run.status == MatchingRunStatus.RUNNING
+    services.compute_matching_run(run_id=run.pk)  # what the worker does after the commit
+    run.refresh_from_db()
+    return run
 
 
 def drafts_of(run: MatchingRun) -> list[Proposal]:
@@ -254,14 +263,14 @@ def test_only_a_draft_can_be_discarded(coordinator, run, first):
 
 def test_a_programme_has_one_draft_run_at_a_time(programme, coordinator, run):
     with pytest.raises(Conflict):
-        services.draft_matching_run(actor=coordinator, programme=programme, mode="stable")
+        services.start_matching_run(actor=coordinator, programme=programme, mode="stable")
 
     assert list(MatchingRun.objects.filter(programme=programme)) == [run]
 
 
 def test_drafting_refuses_an_unknown_mode(programme, coordinator):
     with pytest.raises(ValidationFailed) as error:
-        services.draft_matching_run(actor=coordinator, programme=programme, mode="random")
+        services.start_matching_run(actor=coordinator, programme=programme, mode="random")
 
     assert "mode" in error.value.fields
     assert not MatchingRun.objects.exists()
@@ -275,7 +284,7 @@ def test_only_the_programmes_coordinators_draft_runs(request, programme, who, er
     actor = request.getfixturevalue(who)
 
     with pytest.raises(error):
-        services.draft_matching_run(actor=actor, programme=programme, mode="optimal")
+        services.start_matching_run(actor=actor, programme=programme, mode="optimal")
 
     assert not MatchingRun.objects.exists()
 
@@ -350,7 +359,7 @@ def test_a_drafted_run_respects_every_hard_rule(
     mentors = set(Membership.objects.filter(role=Role.MENTOR).values_list("user", flat=True))
     assert mentors == {people[n].pk for n in ("wide", "single", "full", "resting")}
 
-    run = services.draft_matching_run(actor=coordinator, programme=programme, mode=mode)
+    run = drafted(actor=coordinator, programme=programme, mode=mode)
 
     drafts = list(Proposal.objects.filter(matching_run=run).select_related("mentee", "mentor"))
     pairs = {(p.mentee.username, p.mentor.username) for p in drafts}
@@ -373,8 +382,14 @@ def test_a_drafted_run_respects_every_hard_rule(
         p.mentee_id for p in drafts
     }
     assert people["francophone"].pk in unmatched
-    [event] = audit_of(run)
-    assert (event.actor, event.action, event.to_state) == (coordinator, "draft", "draft")
+    start, draft = audit_of(run)
+    assert (start.actor, start.action, start.to_state) == (coordinator, "start", "running")
+    assert (draft.actor, draft.action, draft.from_state, draft.to_state) == (
+        coordinator,
+        "draft",
+        "running",
+        "draft",
+    )
     assert all([e.action for e in audit_of(p)] == ["draft"] for p in drafts)
     # Mentees are not shown a draft, mentors are not sent one.
     assert mail.outbox == []
@@ -383,7 +398,7 @@ def test_a_drafted_run_respects_every_hard_rule(
 def test_the_optimal_run_matches_as_many_mentees_as_the_places_allow(
     programme, coordinator, real_cohort
 ):
-    run = services.draft_matching_run(actor=coordinator, programme=programme, mode="optimal")
+    run = drafted(actor=coordinator, programme=programme, mode="optimal")
 
     pairs = {
         (p.mentee.username, p.mentor.username)
@@ -396,7 +411,7 @@ def test_the_optimal_run_matches_as_many_mentees_as_the_places_allow(
 def test_a_drafted_run_is_published_to_the_mentors(
     programme, coordinator, real_cohort, after_commit
 ):
-    run = services.draft_matching_run(actor=coordinator, programme=programme, mode="optimal")
+    run = drafted(actor=coordinator, programme=programme, mode="optimal")
     # Meanwhile m2 found a mentor: their draft is overtaken.
     factories.MentorshipFactory.create(programme=programme, mentee=real_cohort["m2"])
 
@@ -416,18 +431,156 @@ def test_a_drafted_run_is_published_to_the_mentors(
 def test_a_second_draft_waits_for_the_first_to_be_published_or_discarded(
     programme, coordinator, real_cohort
 ):
-    first = services.draft_matching_run(actor=coordinator, programme=programme, mode="stable")
+    first = drafted(actor=coordinator, programme=programme, mode="stable")
     with pytest.raises(Conflict):
-        services.draft_matching_run(actor=coordinator, programme=programme, mode="greedy")
+        drafted(actor=coordinator, programme=programme, mode="greedy")
 
     services.discard_matching_run(actor=coordinator, run=first)
-    second = services.draft_matching_run(actor=coordinator, programme=programme, mode="greedy")
+    second = drafted(actor=coordinator, programme=programme, mode="greedy")
 
     assert list(MatchingRun.objects.filter(status="draft")) == [second]
 
 
 def test_nobody_to_match_gives_an_empty_draft(programme, coordinator):
-    run = services.draft_matching_run(actor=coordinator, programme=programme, mode="optimal")
+    run = drafted(actor=coordinator, programme=programme, mode="optimal")
 
     assert run.summary == {"mentees": 0, "matched": 0, "unmatched": [], "mean_score": None}
     assert not Proposal.objects.filter(matching_run=run).exists()
+
+
+# In the background ------------------------------------------------------------------------
+
+
+def test_a_run_starts_running_and_its_background_work_drafts_it_after_commit(
+    programme, coordinator, real_cohort, audit_of, after_commit
+):
+    with after_commit() as queued:
+        run = services.start_matching_run(actor=coordinator, programme=programme, mode="optimal")
+        # Nothing computed before the commit: the run is queued, with no proposal yet.
+        assert (run.status, run.progress) == ("running", {"stage": "queued", "percent": 0})
+        assert not Proposal.objects.filter(matching_run=run).exists()
+
+    assert len(queued) == 1
+    run.refresh_from_db()
+    assert run.status == MatchingRunStatus.DRAFT
+    assert run.progress == {"stage": "done", "percent": 100}
+    assert run.started_at is not None
+    assert run.finished_at is not None
+    assert run.created_at <= run.started_at <= run.finished_at
+    assert run.failure_reason == ""
+    assert run.summary["matched"] == Proposal.objects.filter(matching_run=run).count() == 3
+    assert [e.action for e in audit_of(run)] == ["start", "draft"]
+
+
+def test_computing_a_run_that_is_not_running_changes_nothing(programme, coordinator, real_cohort):
+    run = drafted(actor=coordinator, programme=programme, mode="optimal")
+    proposals = drafts_of(run)
+
+    # The task delivered twice (a worker restarted), or after the run was discarded.
+    assert services.compute_matching_run(run_id=run.pk) == "draft"
+    services.discard_matching_run(actor=coordinator, run=run)
+    assert services.compute_matching_run(run_id=run.pk) == "discarded"
+    assert services.compute_matching_run(run_id=run.pk + 1000) == "gone"
+
+    assert [p.pk for p in drafts_of(run)] == [p.pk for p in proposals]
+
+
+def test_a_second_run_while_one_is_running_is_refused(programme, coordinator):
+    running = services.start_matching_run(actor=coordinator, programme=programme, mode="optimal")
+
+    with pytest.raises(Conflict, match="in progress"):
+        services.start_matching_run(actor=coordinator, programme=programme, mode="stable")
+
+    assert list(MatchingRun.objects.all()) == [running]
+
+
+@pytest.mark.parametrize("failing", ["engine", "write"])
+def test_a_failing_run_is_marked_failed_with_a_reason_and_drafts_nothing(
+    programme, coordinator, real_cohort, audit_of, monkeypatch, caplog, failing
+):
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    if failing == "engine":
+        monkeypatch.setattr(services.matching_adapter, "assign_cohort", broken)
+    else:  # after the proposals are written, before their audit rows: all rolled back
+        monkeypatch.setattr(services.AuditEvent.objects, "bulk_create", broken)
+
+    run = drafted(actor=coordinator, programme=programme, mode="optimal")
+
+    assert run.status == MatchingRunStatus.FAILED
+    assert "unexpected error (RuntimeError)" in run.failure_reason
+    assert "disk full" not in run.failure_reason  # the details are in the log, not the page
+    assert "Matching run" in caplog.text
+    assert "disk full" in caplog.text
+    assert run.finished_at is not None
+    assert not Proposal.objects.filter(matching_run=run).exists()
+    fail = audit_of(run)[-1]
+    assert (fail.actor, fail.action, fail.from_state, fail.to_state) == (
+        None,
+        "fail",
+        "running",
+        "failed",
+    )
+    # A failed run does not block the programme: the coordinator tries again.
+    monkeypatch.undo()
+    again = drafted(actor=coordinator, programme=programme, mode="optimal")
+    assert again.status == MatchingRunStatus.DRAFT
+
+
+def test_a_run_stuck_running_is_failed_by_the_periodic_job(programme, coordinator, real_cohort):
+    from mentorship.services.engagement import run_engagement
+
+    stuck = services.start_matching_run(actor=coordinator, programme=programme, mode="optimal")
+    started = stuck.created_at
+    limit = services.RUN_TIME_LIMIT
+
+    assert services.fail_stalled_matching_runs(now=started + limit - dt.timedelta(minutes=1)) == 0
+    assert run_engagement(now=started + limit)["stalled matching runs failed"] == 1
+    assert services.fail_stalled_matching_runs(now=started + 2 * limit) == 0
+
+    stuck.refresh_from_db()
+    assert stuck.status == MatchingRunStatus.FAILED
+    assert "did not finish within 30 minutes" in stuck.failure_reason
+    # Its worker coming back late writes nothing; the programme can run again.
+    assert services.compute_matching_run(run_id=stuck.pk) == "failed"
+    assert not Proposal.objects.filter(matching_run=stuck).exists()
+    assert drafted(actor=coordinator, programme=programme, mode="optimal").status == "draft"
+
+
+def test_a_run_failed_as_stalled_while_computing_discards_its_result(
+    programme, coordinator, real_cohort, monkeypatch
+):
+    compute = services.matching_adapter.assign_cohort
+
+    def slow(**kwargs: object) -> object:
+        result = compute(**kwargs)  # type: ignore[arg-type]
+        services.fail_stalled_matching_runs(now=timezone.now() + services.RUN_TIME_LIMIT)
+        return result
+
+    monkeypatch.setattr(services.matching_adapter, "assign_cohort", slow)
+
+    run = drafted(actor=coordinator, programme=programme, mode="optimal")
+
+    assert run.status == MatchingRunStatus.FAILED
+    assert not Proposal.objects.filter(matching_run=run).exists()
+
+
+def test_a_broker_out_of_reach_fails_the_run_at_once(
+    programme, coordinator, monkeypatch, after_commit
+):
+    from kombu.exceptions import OperationalError
+
+    from mentorship import tasks
+
+    def unreachable(*args: object) -> None:
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(tasks.compute_matching_run, "delay", unreachable)
+
+    with after_commit():
+        run = services.start_matching_run(actor=coordinator, programme=programme, mode="optimal")
+
+    run.refresh_from_db()
+    assert run.status == MatchingRunStatus.FAILED
+    assert "workers could not be reached" in run.failure_reason

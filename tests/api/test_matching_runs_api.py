@@ -1,0 +1,139 @@
+"""Cohort matching runs over HTTP: 202 and a running run, its progress, then its draft; 409 for
+a second run; a failed run's reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mentorship import factories
+from mentorship.models import MatchingRun, MatchingRunStatus, Programme, Role, User
+from mentorship.services.matching_runs import compute_matching_run
+from tests.api.conftest import Api, assert_error
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cohort(programme: Programme) -> list[User]:
+    """Two mentors with a place each, two mentees who want what they offer."""
+    people = []
+    for _ in range(2):
+        people.append(
+            factories.member(programme, Role.MENTOR, topics_offered=["leadership"], seniority=5)
+        )
+        people.append(
+            factories.member(programme, Role.MENTEE, topics_wanted=["leadership"], seniority=2)
+        )
+    return people
+
+
+def runs_url(programme: Programme) -> str:
+    return f"programmes/{programme.slug}/matching-runs/"
+
+
+def test_starting_a_run_answers_202_with_a_running_run_then_its_draft(
+    api: type[Api], programme: Programme, coordinator: User, cohort: list[User], after_commit
+) -> None:
+    as_coordinator = api(coordinator)
+
+    with after_commit():  # the background work, in-process as without a broker
+        response = as_coordinator.post(runs_url(programme), {"mode": "optimal"})
+
+    assert response.status_code == 202, response.content
+    started: dict[str, Any] = response.json()
+    assert started["status"] == "running"
+    assert started["progress"] == {"stage": "queued", "percent": 0}
+    assert started["proposals"] == []
+    assert started["failure_reason"] == ""
+    assert started["finished_at"] is None
+    assert response["Location"] == f"/api/v1/{runs_url(programme)}{started['id']}/"
+
+    done = as_coordinator.get(response["Location"]).json()
+    assert done["status"] == "draft"
+    assert done["progress"] == {"stage": "done", "percent": 100}
+    assert done["started_at"] is not None
+    assert done["finished_at"] is not None
+    assert len(done["proposals"]) == done["summary"]["matched"] == 2
+
+
+def test_a_running_run_shows_its_progress(
+    api: type[Api], programme: Programme, coordinator: User
+) -> None:
+    response = api(coordinator).post(runs_url(programme), {"mode": "stable"})
+    run = MatchingRun.objects.get(pk=response.json()["id"])
+    MatchingRun.objects.filter(pk=run.pk).update(progress={"stage": "scoring", "percent": 10})
+
+    body = api(coordinator).get(f"{runs_url(programme)}{run.pk}/").json()
+
+    assert (body["status"], body["progress"]) == ("running", {"stage": "scoring", "percent": 10})
+    [listed] = api(coordinator).get(runs_url(programme)).json()["results"]
+    assert listed["id"] == run.pk
+    assert listed["status"] == "running"
+
+
+@pytest.mark.parametrize("computed", [False, True])
+def test_a_second_run_while_one_is_running_or_a_draft_waits_is_a_409(
+    api: type[Api],
+    programme: Programme,
+    coordinator: User,
+    cohort: list[User],
+    django_capture_on_commit_callbacks,
+    computed: bool,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=computed):
+        first = api(coordinator).post(runs_url(programme), {"mode": "optimal"})
+    assert first.status_code == 202
+
+    second = api(coordinator).post(runs_url(programme), {"mode": "greedy"})
+
+    body = assert_error(second, 409, "conflict")
+    assert ("draft" if computed else "in progress") in body["detail"]
+    assert MatchingRun.objects.count() == 1
+
+
+def test_a_failed_run_says_why_and_a_new_one_can_start(
+    api: type[Api],
+    programme: Programme,
+    coordinator: User,
+    cohort: list[User],
+    monkeypatch,
+    after_commit,
+) -> None:
+    def broken(**kwargs: Any) -> None:
+        raise ValueError("Found array with 0 sample(s)")
+
+    monkeypatch.setattr("mentorship.matching_adapter.assign_cohort", broken)
+    with after_commit():
+        started = api(coordinator).post(runs_url(programme), {"mode": "optimal"}).json()
+
+    failed = api(coordinator).get(f"{runs_url(programme)}{started['id']}/").json()
+    assert failed["status"] == "failed"
+    assert "unexpected error (ValueError)" in failed["failure_reason"]
+    assert failed["proposals"] == []
+
+    again = api(coordinator).post(runs_url(programme), {"mode": "optimal"})
+    assert again.status_code == 202
+
+
+def test_a_running_run_cannot_be_published_or_discarded(
+    api: type[Api], programme: Programme, coordinator: User
+) -> None:
+    run_id = api(coordinator).post(runs_url(programme), {"mode": "optimal"}).json()["id"]
+
+    for action in ("publish", "discard"):
+        response = api(coordinator).post(f"{runs_url(programme)}{run_id}/{action}/")
+        assert "running" in assert_error(response, 409)["detail"]
+
+    assert compute_matching_run(run_id=run_id) == MatchingRunStatus.DRAFT
+
+
+@pytest.mark.parametrize(("who", "status"), [("mentor", 403), ("outsider", 404)])
+def test_only_the_programmes_coordinators_start_runs(
+    request, api: type[Api], programme: Programme, who: str, status: int
+) -> None:
+    response = api(request.getfixturevalue(who)).post(runs_url(programme), {"mode": "optimal"})
+
+    assert_error(response, status)
+    assert not MatchingRun.objects.exists()
