@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -398,6 +398,80 @@ def _stream(c: _Cohort, idx: Int64) -> Iterator[Proposal]:
                 )
 
 
+class _Edges(NamedTuple):
+    """Candidate edges: mentee row, mentor row and score of each (parallel arrays)."""
+
+    mentee: Int64
+    mentor: Int64
+    score: Float64
+
+    def joined(self, other: _Edges) -> _Edges:
+        """These edges followed by ``other``'s."""
+        return _Edges(*(np.concatenate([a, b]) for a, b in zip(self, other, strict=True)))
+
+
+def _candidate_edges(c: _Cohort, rows: Int64, *, k: int, columns: Int64 | None = None) -> _Edges:
+    """Each of ``rows``' k best eligible mentors (optionally among ``columns``) as edges."""
+    idx, val = _cohort_topk(c, rows, k=k, columns=columns)
+    r, s = np.nonzero(idx >= 0)
+    return _Edges(rows[r], idx[r, s], val[r, s].astype(np.float64))
+
+
+def _with_spare_mentors(c: _Cohort, edges: _Edges, capacities: Int64, *, k: int) -> _Edges:
+    """``edges`` plus every mentee's k best among the mentors few mentees listed.
+
+    Popular mentors fill up and strand the mentees who only listed them, while mentors that few
+    mentees listed will have seats left: candidates among those up front let the solver see the
+    detours (:class:`_Detours` then covers what is left).
+    """
+    demand = np.bincount(edges.mentor, minlength=len(capacities))
+    spare = np.flatnonzero((capacities > 0) & (demand < SPARE_DEMAND * capacities))
+    if not 0 < len(spare) < int((capacities > 0).sum()):
+        return edges
+    everyone = np.arange(len(c.mentees), dtype=np.int64)
+    both = edges.joined(_candidate_edges(c, everyone, k=k, columns=spare))
+    _, first = np.unique(both.mentee * len(capacities) + both.mentor, return_index=True)
+    first.sort()
+    return _Edges(both.mentee[first], both.mentor[first], both.score[first])
+
+
+def _detour_edges(c: _Cohort, pool: _Edges, stranded: Int64, free: Int64, *, k: int) -> _Edges:
+    """Candidates among mentors with free seats for the stranded mentees, and for their rivals.
+
+    Rivals are the mentees competing with the stranded ones for the same mentors in ``pool``
+    (the edges offered so far): moving one of them to a free seat makes room, the short detours
+    a maximum matching takes.
+    """
+    wanted = np.unique(pool.mentor[np.isin(pool.mentee, stranded)])
+    rivals = np.unique(pool.mentee[np.isin(pool.mentor, wanted)])
+    rivals = np.setdiff1d(rivals, stranded)[: RIVALS_PER_STRANDED * len(stranded)]
+    for_stranded = _candidate_edges(c, stranded, k=k, columns=free)
+    return for_stranded.joined(
+        _candidate_edges(c, rivals, k=min(SPARE_CANDIDATES, k), columns=free)
+    )
+
+
+class _Detours:
+    """The solver's ``more_candidates`` callback: :func:`_detour_edges` over the edges offered
+    so far (``pool``, which grows by what each round returns)."""
+
+    def __init__(self, c: _Cohort, *, pool: _Edges, k: int) -> None:
+        self.c = c
+        self.pool = pool
+        self.k = k
+
+    def __call__(self, stranded: Int64, free: Int64) -> tuple[Int64, Int64, Float64]:
+        new = _detour_edges(
+            self.c,
+            self.pool,
+            np.asarray(stranded, dtype=np.int64),
+            np.asarray(free, dtype=np.int64),
+            k=self.k,
+        )
+        self.pool = self.pool.joined(new)
+        return new.mentee, new.mentor, new.score
+
+
 def assign(
     *,
     mentors: Sequence[Mapping[str, object]],
@@ -438,58 +512,19 @@ def assign(
     if n == 0:
         return []
     capacities = np.where(c.rules.active, c.mentor_features.capacity, 0).astype(np.int64)
-
-    def edges(
-        rows: Int64, columns: Int64 | None, k: int = candidates
-    ) -> tuple[Int64, Int64, Float64]:
-        idx, val = _cohort_topk(c, rows, k=k, columns=columns)
-        r, s = np.nonzero(idx >= 0)
-        return rows[r], idx[r, s], val[r, s].astype(np.float64)
-
     everyone = np.arange(n, dtype=np.int64)
-    mentee, mentor, score = edges(everyone, None)
-    # Popular mentors fill up and strand the mentees who only listed them. Mentors that few
-    # mentees listed will have seats left: give everyone a few candidates among those up
-    # front, so the solver sees the detours (the callback below then covers what is left).
-    demand = np.bincount(mentor, minlength=len(capacities))
-    spare = np.flatnonzero((capacities > 0) & (demand < SPARE_DEMAND * capacities))
-    if 0 < len(spare) < int((capacities > 0).sum()):
-        idx, val = _cohort_topk(c, everyone, k=min(SPARE_CANDIDATES, candidates), columns=spare)
-        r, s = np.nonzero(idx >= 0)
-        mentee = np.concatenate([mentee, everyone[r]])
-        mentor = np.concatenate([mentor, idx[r, s]])
-        score = np.concatenate([score, val[r, s].astype(np.float64)])
-        _, first = np.unique(mentee * len(capacities) + mentor, return_index=True)
-        first.sort()
-        mentee, mentor, score = mentee[first], mentor[first], score[first]
-
-    pool = {"mentee": mentee, "mentor": mentor}
-
-    def more(stranded: Int64, free: Int64) -> tuple[Int64, Int64, Float64]:
-        """Candidates among mentors with free seats for the stranded mentees, and for the
-        mentees competing with them for the same mentors (who may move to a free seat and
-        make room: the short detours a maximum matching takes)."""
-        stranded = np.asarray(stranded, dtype=np.int64)
-        free = np.asarray(free, dtype=np.int64)
-        wanted = np.unique(pool["mentor"][np.isin(pool["mentee"], stranded)])
-        rivals = np.unique(pool["mentee"][np.isin(pool["mentor"], wanted)])
-        rivals = np.setdiff1d(rivals, stranded)[: RIVALS_PER_STRANDED * len(stranded)]
-        a = edges(stranded, free)
-        b = edges(rivals, free, k=min(SPARE_CANDIDATES, candidates))
-        new = tuple(np.concatenate([x, y]) for x, y in zip(a, b, strict=True))
-        pool["mentee"] = np.concatenate([pool["mentee"], new[0]])
-        pool["mentor"] = np.concatenate([pool["mentor"], new[1]])
-        return new[0], new[1], new[2]
-
+    first = _candidate_edges(c, everyone, k=candidates)
+    first = _with_spare_mentors(c, first, capacities, k=min(SPARE_CANDIDATES, candidates))
+    detours = _Detours(c, pool=first, k=candidates)
     chosen = solvers.solve_with_candidates(
         n_mentees=n,
         capacities=capacities,
-        mentee=mentee,
-        mentor=mentor,
-        score=score,
+        mentee=first.mentee,
+        mentor=first.mentor,
+        score=first.score,
         mode=mode,
         objective=objective,
-        more_candidates=more,
+        more_candidates=detours,
     )
     matched = np.flatnonzero(chosen >= 0)
     comps = _pair_components(c, matched, chosen[matched])
