@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from threadpoolctl import ThreadpoolController
 
 from matching import solvers
+from matching.batch_reasons import BatchReasons
 from matching.derive import Derived
 from matching.features import FeatureModel, ProfileFeatures, component_values
 from matching.profiles import parse_as_of, validate_profile
@@ -364,6 +365,13 @@ def propose(
 
 
 def _stream(c: _Cohort, idx: Int64) -> Iterator[Proposal]:
+    writer = BatchReasons(
+        mentees=c.mentees,
+        mentee_facts=c.mentee_features.facts,
+        mentors=c.mentors,
+        mentor_facts=c.mentor_features.facts,
+        weights=c.weights,
+    )
     n = len(c.mentees)
     for lo in range(0, n, _REASON_BATCH):
         hi = min(lo + _REASON_BATCH, n)
@@ -372,30 +380,23 @@ def _stream(c: _Cohort, idx: Int64) -> Iterator[Proposal]:
         e_rows = e_rows + lo
         m_rows = block[e_rows - lo, slot]
         comps = _pair_components(c, e_rows, m_rows)
-        for e in range(lo, hi):
-            sel = np.flatnonzero(e_rows == e)
-            if len(sel) == 0:
-                continue
-            facts = c.model.derive(c.mentees[e], as_of=c.as_of)
-            for rank, (j, values, score) in enumerate(
-                _ranked(e_rows[sel], m_rows[sel], comps[sel], c.weights), start=1
-            ):
-                named = _named(values)
-                yield Proposal(
-                    mentee=str(c.mentees[e]["id"]),
-                    mentor=str(c.mentors[j]["id"]),
-                    rank=rank,
-                    score=score,
-                    components=named,
-                    reasons=_reasons(
-                        mentee=c.mentees[e],
-                        mentee_facts=facts,
-                        mentor=c.mentors[j],
-                        mentor_facts=c.mentor_fact(j),
-                        components=named,
-                        weights=c.weights,
-                    ),
-                )
+        scores = comps @ c.weights
+        # each mentee's pairs by the exact score (ties: lower mentor index), mentees in order
+        order = np.lexsort((m_rows, -scores, e_rows))
+        e_rows, m_rows, comps, scores = e_rows[order], m_rows[order], comps[order], scores[order]
+        texts = writer(e_rows, m_rows, comps)
+        first = np.searchsorted(e_rows, e_rows)  # position of each mentee's best pair
+        for i, (e, j, values, score) in enumerate(
+            zip(e_rows.tolist(), m_rows.tolist(), comps, scores.tolist(), strict=True)
+        ):
+            yield Proposal(
+                mentee=str(c.mentees[e]["id"]),
+                mentor=str(c.mentors[j]["id"]),
+                rank=i - int(first[i]) + 1,
+                score=score,
+                components=_named(values),
+                reasons=texts[i],
+            )
 
 
 class _Edges(NamedTuple):

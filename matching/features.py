@@ -21,6 +21,7 @@ through extra indicator columns, so the identity stays exact for every pair.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import gc
 import itertools
@@ -250,6 +251,8 @@ class ProfileFeatures:
     responsiveness : (n,) float32 in [0, 1] (a mentor's answer rate; 0.5 = no history).
     network_reach : (n, 5) float32, introductions per group of NETWORK_GROUPS (a mentor's).
     network_gaps : (n, 5) float32, 1 for each group where the profile's network is thin.
+    facts : tuple of n Derived facts the arrays were made from, without their text tokens
+        (what the reasons of a batch are written from, so nobody is derived twice).
     """
 
     ids: tuple[str, ...]
@@ -275,6 +278,7 @@ class ProfileFeatures:
     responsiveness: Float32
     network_reach: Float32
     network_gaps: Float32
+    facts: tuple[Derived, ...]
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -687,6 +691,7 @@ class FeatureModel:
                 [[g in p["network_gaps"] for g in NETWORK_GROUPS] for p in normal],
                 dtype=np.float32,
             ).reshape(n, len(NETWORK_GROUPS)),
+            facts=tuple(dataclasses.replace(d, tokens=()) for d in derived),
         )
 
     def _indexes(self) -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[str, int]]:
