@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from threadpoolctl import ThreadpoolController
 
 from matching import solvers
-from matching.batch_reasons import BatchReasons
+from matching.batch_reasons import batch_reasons
 from matching.derive import Derived
 from matching.features import FeatureModel, ProfileFeatures, component_values
 from matching.profiles import parse_as_of, validate_profile
@@ -38,7 +38,8 @@ SPARE_CANDIDATES = 5  # extra candidates per mentee among mentors few others lis
 SPARE_DEMAND = 2  # a mentor listed by fewer than this many mentees per seat is "spare"
 RIVALS_PER_STRANDED = 20  # bound on rivals given free-seat candidates, per stranded mentee
 _DIGITS = 6
-_REASON_BATCH = 512  # mentees whose components are computed in one vectorised step
+_REASON_BATCH = 20_000  # mentees whose proposals are written in one vectorised step
+_COMPONENT_STEP = 1024  # pairs whose component values are computed at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,14 +186,6 @@ class _Cohort:
     query: Float32
     weights: Float64
     rules: _Rules
-    mentor_facts: dict[int, Derived] = field(default_factory=dict)
-
-    def mentor_fact(self, j: int) -> Derived:
-        facts = self.mentor_facts.get(j)
-        if facts is None:
-            facts = self.model.derive(self.mentors[j], as_of=self.as_of)
-            self.mentor_facts[j] = facts
-        return facts
 
 
 def _prepare(
@@ -292,9 +285,14 @@ def _cohort_topk(
 
 
 def _pair_components(c: _Cohort, mentee_rows: Int64, mentor_rows: Int64) -> Float64:
-    return component_values(
-        c.model.layout, c.u[mentee_rows], c.const[mentee_rows], c.matrix[mentor_rows]
-    )
+    """(p, n_components) exact component values of the pairs, in cache-sized steps (the
+    float64 products of 200,000 pairs would otherwise be a few hundred MB)."""
+    out = np.empty((len(mentee_rows), len(COMPONENTS)), dtype=np.float64)
+    for lo in range(0, len(mentee_rows), _COMPONENT_STEP):
+        e = mentee_rows[lo : lo + _COMPONENT_STEP]
+        m = mentor_rows[lo : lo + _COMPONENT_STEP]
+        out[lo : lo + len(e)] = component_values(c.model.layout, c.u[e], c.const[e], c.matrix[m])
+    return out
 
 
 def _named(values: Float64) -> dict[str, float]:
@@ -344,10 +342,11 @@ def propose(
     """Top proposals for a whole cohort, streamed mentee by mentee (input order), best first.
 
     All input is validated and every top-k is computed before this returns; reasons are written
-    lazily as the iterator is consumed. Raises ValueError for bad input (naming ``mentors[i]`` or
-    ``mentees[i]`` and the field), duplicate ids, a negative ``top`` or bad weights.
-    ``n_jobs > 1`` featurises in that many forked processes (worth it from ~10,000 profiles);
-    scoring always uses two threads.
+    as the iterator is consumed, for up to _REASON_BATCH mentees at a time. Raises ValueError for
+    bad input (naming ``mentors[i]`` or ``mentees[i]`` and the field), duplicate ids, a negative
+    ``top`` or bad weights.
+    ``n_jobs > 1`` featurises in that many forked processes (worth it from ~10,000 profiles)
+    and writes the reasons of large batches in as many; scoring always uses two threads.
     """
     if isinstance(top, bool) or not isinstance(top, int) or top < 0:
         raise ValueError(f"top must be an integer >= 0, got {top!r}")
@@ -361,17 +360,10 @@ def propose(
         n_jobs=n_jobs,
     )
     idx, _ = _cohort_topk(c, np.arange(len(c.mentees), dtype=np.int64), k=top)
-    return _stream(c, idx)
+    return _stream(c, idx, n_jobs=n_jobs)
 
 
-def _stream(c: _Cohort, idx: Int64) -> Iterator[Proposal]:
-    writer = BatchReasons(
-        mentees=c.mentees,
-        mentee_facts=c.mentee_features.facts,
-        mentors=c.mentors,
-        mentor_facts=c.mentor_features.facts,
-        weights=c.weights,
-    )
+def _stream(c: _Cohort, idx: Int64, *, n_jobs: int = 1) -> Iterator[Proposal]:
     n = len(c.mentees)
     for lo in range(0, n, _REASON_BATCH):
         hi = min(lo + _REASON_BATCH, n)
@@ -384,7 +376,17 @@ def _stream(c: _Cohort, idx: Int64) -> Iterator[Proposal]:
         # each mentee's pairs by the exact score (ties: lower mentor index), mentees in order
         order = np.lexsort((m_rows, -scores, e_rows))
         e_rows, m_rows, comps, scores = e_rows[order], m_rows[order], comps[order], scores[order]
-        texts = writer(e_rows, m_rows, comps)
+        texts = batch_reasons(
+            mentees=c.mentees,
+            mentee_facts=c.mentee_features.facts,
+            mentors=c.mentors,
+            mentor_facts=c.mentor_features.facts,
+            mentee_rows=e_rows,
+            mentor_rows=m_rows,
+            components=comps,
+            weights=c.weights,
+            n_jobs=n_jobs,
+        )
         first = np.searchsorted(e_rows, e_rows)  # position of each mentee's best pair
         for i, (e, j, values, score) in enumerate(
             zip(e_rows.tolist(), m_rows.tolist(), comps, scores.tolist(), strict=True)
@@ -529,23 +531,26 @@ def assign(
     )
     matched = np.flatnonzero(chosen >= 0)
     comps = _pair_components(c, matched, chosen[matched])
+    texts = batch_reasons(
+        mentees=c.mentees,
+        mentee_facts=c.mentee_features.facts,
+        mentors=c.mentors,
+        mentor_facts=c.mentor_features.facts,
+        mentee_rows=matched,
+        mentor_rows=chosen[matched],
+        components=comps,
+        weights=c.weights,
+        n_jobs=n_jobs,
+    )
     out = [Assignment(mentee=str(p["id"]), mentor=None, score=None) for p in c.mentees]
     for i, e in enumerate(matched.tolist()):
         j = int(chosen[e])
-        named = _named(comps[i])
         out[e] = Assignment(
             mentee=str(c.mentees[e]["id"]),
             mentor=str(c.mentors[j]["id"]),
             score=float(comps[i] @ c.weights),
-            components=named,
-            reasons=_reasons(
-                mentee=c.mentees[e],
-                mentee_facts=c.model.derive(c.mentees[e], as_of=c.as_of),
-                mentor=c.mentors[j],
-                mentor_facts=c.mentor_fact(j),
-                components=named,
-                weights=c.weights,
-            ),
+            components=_named(comps[i]),
+            reasons=texts[i],
         )
     return out
 
