@@ -3,7 +3,7 @@
 Prints the time of scoring (the exact top-k pass of ``python -m matching propose``), of the
 component values of the 200,000 chosen pairs, and of writing their reasons
 (``matching.batch_reasons.batch_reasons``: shares on arrays, words written once per distinct
-key, the pairs split over ``--jobs`` forked processes as the CLI does), and the ratio
+key; ``--jobs 2`` splits the pairs over two forked processes), and the ratio
 reasons / scoring (target < 1). For comparison it also times the per-pair ``pair_reasons``
 path that ``propose`` used before, on a sample of pairs, extrapolated to all of them.
 
@@ -64,7 +64,7 @@ def main() -> None:
     parser.add_argument("--mentees", type=int, default=20_000)
     parser.add_argument("--mentors", type=int, default=5_000)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--jobs", type=int, default=2, help="processes writing reasons")
+    parser.add_argument("--jobs", type=int, default=1, help="processes writing reasons")
     parser.add_argument("--no-per-pair", action="store_true", help="skip the former path")
     args = parser.parse_args()
     print(machine_line())

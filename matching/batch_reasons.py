@@ -67,13 +67,6 @@ def _ids(lists: Sequence[Sequence[str]]) -> dict[str, int]:
     return out
 
 
-def _indicator(lists: Sequence[Sequence[str]], index: Mapping[str, int]) -> Bool:
-    out = np.zeros((len(lists), max(len(index), 1)), dtype=bool)
-    for i, items in enumerate(lists):
-        out[i, [index[x] for x in items]] = True
-    return out
-
-
 def _place(
     shape: tuple[int, int],
     fill: object,
@@ -101,6 +94,25 @@ def _dense(
     return _place((len(values), max(len(index), 1)), 0.0, np.float64, (rows, cols), out)
 
 
+def _aims(values: Sequence[Mapping[str, float]], index: Mapping[str, int]) -> tuple[Float64, Int64]:
+    """A mentee's aims as (n, len(index)) weights, and each key's place in the aims' order."""
+    rows: list[int] = []
+    cols: list[int] = []
+    weights: list[float] = []
+    places: list[int] = []
+    for i, row in enumerate(values):
+        for place, (key, weight) in enumerate(row.items()):
+            rows.append(i)
+            cols.append(index[key])
+            weights.append(weight)
+            places.append(place)
+    shape = (len(values), max(len(index), 1))
+    return (
+        _place(shape, 0.0, np.float64, (rows, cols), weights),
+        _place(shape, _BIG, np.int64, (rows, cols), places),
+    )
+
+
 def _experience_from_one_year(years: float) -> float:
     # pair_reasons counts an industry or function from one year of experience on
     return experience(years) if years >= 1.0 else 0.0
@@ -113,22 +125,6 @@ def _best_share(w: float, aims: Float64, exp: Float64) -> Float64:
 
 
 _BIG = np.iinfo(np.int32).max  # "not in the list" for list positions
-
-
-def _positions(lists: Sequence[Sequence[str]], index: Mapping[str, int]) -> Int64:
-    """(n, len(index)) position of each label in each list (its order), _BIG when absent."""
-    rows: list[int] = []
-    cols: list[int] = []
-    out: list[int] = []
-    for i, items in enumerate(lists):
-        seen: set[str] = set()
-        for position, item in enumerate(items):
-            if item not in seen:  # the first position of a repeated label
-                seen.add(item)
-                rows.append(i)
-                cols.append(index[item])
-                out.append(position)
-    return _place((len(lists), max(len(index), 1)), _BIG, np.int64, (rows, cols), out)
 
 
 def _membership(lists: Int64, size: int) -> Bool:
@@ -258,11 +254,9 @@ class _Side:
                 for k, item in enumerate(row):
                     self.skill_lower[i, k] = skills[item.lower()]
                     self.skill_text[i, k] = originals[item]
-            self.industry = _dense([f.industry_aims for f in facts], industries, float)
-            self.function = _dense([f.function_aims for f in facts], functions, float)
             # pair_reasons takes the first best key in the order of the mentee's aims
-            self.industry_order = _positions([list(f.industry_aims) for f in facts], industries)
-            self.function_order = _positions([list(f.function_aims) for f in facts], functions)
+            self.industry, self.industry_order = _aims([f.industry_aims for f in facts], industries)
+            self.function, self.function_order = _aims([f.function_aims for f in facts], functions)
             sources = vocab["sources"]
             self.industry_about = np.zeros_like(self.industry_current)
             self.function_source = np.zeros(self.function_current.shape, dtype=np.int64)

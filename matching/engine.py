@@ -345,8 +345,10 @@ def propose(
     as the iterator is consumed, for up to _REASON_BATCH mentees at a time. Raises ValueError for
     bad input (naming ``mentors[i]`` or ``mentees[i]`` and the field), duplicate ids, a negative
     ``top`` or bad weights.
-    ``n_jobs > 1`` featurises in that many forked processes (worth it from ~10,000 profiles)
-    and writes the reasons of large batches in as many; scoring always uses two threads.
+    ``n_jobs > 1`` featurises in that many forked processes (worth it from ~10,000 profiles);
+    scoring always uses two threads. Reasons are written in this process: measured on 20,000 x
+    5,000 (benchmarks/bench_reasons.py), two processes were slower than one (fork, pickling the
+    texts back and both building the mentor arrays).
     """
     if isinstance(top, bool) or not isinstance(top, int) or top < 0:
         raise ValueError(f"top must be an integer >= 0, got {top!r}")
@@ -360,10 +362,10 @@ def propose(
         n_jobs=n_jobs,
     )
     idx, _ = _cohort_topk(c, np.arange(len(c.mentees), dtype=np.int64), k=top)
-    return _stream(c, idx, n_jobs=n_jobs)
+    return _stream(c, idx)
 
 
-def _stream(c: _Cohort, idx: Int64, *, n_jobs: int = 1) -> Iterator[Proposal]:
+def _stream(c: _Cohort, idx: Int64) -> Iterator[Proposal]:
     n = len(c.mentees)
     for lo in range(0, n, _REASON_BATCH):
         hi = min(lo + _REASON_BATCH, n)
@@ -385,7 +387,6 @@ def _stream(c: _Cohort, idx: Int64, *, n_jobs: int = 1) -> Iterator[Proposal]:
             mentor_rows=m_rows,
             components=comps,
             weights=c.weights,
-            n_jobs=n_jobs,
         )
         first = np.searchsorted(e_rows, e_rows)  # position of each mentee's best pair
         for i, (e, j, values, score) in enumerate(
@@ -540,7 +541,6 @@ def assign(
         mentor_rows=chosen[matched],
         components=comps,
         weights=c.weights,
-        n_jobs=n_jobs,
     )
     out = [Assignment(mentee=str(p["id"]), mentor=None, score=None) for p in c.mentees]
     for i, e in enumerate(matched.tolist()):
