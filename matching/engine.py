@@ -12,13 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 from threadpoolctl import ThreadpoolController
 
 from matching import solvers
+from matching.batch_reasons import batch_reasons
 from matching.derive import Derived
 from matching.features import FeatureModel, ProfileFeatures, component_values
 from matching.profiles import parse_as_of, validate_profile
@@ -37,7 +38,8 @@ SPARE_CANDIDATES = 5  # extra candidates per mentee among mentors few others lis
 SPARE_DEMAND = 2  # a mentor listed by fewer than this many mentees per seat is "spare"
 RIVALS_PER_STRANDED = 20  # bound on rivals given free-seat candidates, per stranded mentee
 _DIGITS = 6
-_REASON_BATCH = 512  # mentees whose components are computed in one vectorised step
+_REASON_BATCH = 20_000  # mentees whose proposals are written in one vectorised step
+_COMPONENT_STEP = 1024  # pairs whose component values are computed at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,14 +186,6 @@ class _Cohort:
     query: Float32
     weights: Float64
     rules: _Rules
-    mentor_facts: dict[int, Derived] = field(default_factory=dict)
-
-    def mentor_fact(self, j: int) -> Derived:
-        facts = self.mentor_facts.get(j)
-        if facts is None:
-            facts = self.model.derive(self.mentors[j], as_of=self.as_of)
-            self.mentor_facts[j] = facts
-        return facts
 
 
 def _prepare(
@@ -291,9 +285,14 @@ def _cohort_topk(
 
 
 def _pair_components(c: _Cohort, mentee_rows: Int64, mentor_rows: Int64) -> Float64:
-    return component_values(
-        c.model.layout, c.u[mentee_rows], c.const[mentee_rows], c.matrix[mentor_rows]
-    )
+    """(p, n_components) exact component values of the pairs, in cache-sized steps (the
+    float64 products of 200,000 pairs would otherwise be a few hundred MB)."""
+    out = np.empty((len(mentee_rows), len(COMPONENTS)), dtype=np.float64)
+    for lo in range(0, len(mentee_rows), _COMPONENT_STEP):
+        e = mentee_rows[lo : lo + _COMPONENT_STEP]
+        m = mentor_rows[lo : lo + _COMPONENT_STEP]
+        out[lo : lo + len(e)] = component_values(c.model.layout, c.u[e], c.const[e], c.matrix[m])
+    return out
 
 
 def _named(values: Float64) -> dict[str, float]:
@@ -343,10 +342,13 @@ def propose(
     """Top proposals for a whole cohort, streamed mentee by mentee (input order), best first.
 
     All input is validated and every top-k is computed before this returns; reasons are written
-    lazily as the iterator is consumed. Raises ValueError for bad input (naming ``mentors[i]`` or
-    ``mentees[i]`` and the field), duplicate ids, a negative ``top`` or bad weights.
+    as the iterator is consumed, for up to _REASON_BATCH mentees at a time. Raises ValueError for
+    bad input (naming ``mentors[i]`` or ``mentees[i]`` and the field), duplicate ids, a negative
+    ``top`` or bad weights.
     ``n_jobs > 1`` featurises in that many forked processes (worth it from ~10,000 profiles);
-    scoring always uses two threads.
+    scoring always uses two threads. Reasons are written in this process: measured on 20,000 x
+    5,000 (benchmarks/bench_reasons.py), two processes were slower than one (fork, pickling the
+    texts back and both building the mentor arrays).
     """
     if isinstance(top, bool) or not isinstance(top, int) or top < 0:
         raise ValueError(f"top must be an integer >= 0, got {top!r}")
@@ -372,30 +374,106 @@ def _stream(c: _Cohort, idx: Int64) -> Iterator[Proposal]:
         e_rows = e_rows + lo
         m_rows = block[e_rows - lo, slot]
         comps = _pair_components(c, e_rows, m_rows)
-        for e in range(lo, hi):
-            sel = np.flatnonzero(e_rows == e)
-            if len(sel) == 0:
-                continue
-            facts = c.model.derive(c.mentees[e], as_of=c.as_of)
-            for rank, (j, values, score) in enumerate(
-                _ranked(e_rows[sel], m_rows[sel], comps[sel], c.weights), start=1
-            ):
-                named = _named(values)
-                yield Proposal(
-                    mentee=str(c.mentees[e]["id"]),
-                    mentor=str(c.mentors[j]["id"]),
-                    rank=rank,
-                    score=score,
-                    components=named,
-                    reasons=_reasons(
-                        mentee=c.mentees[e],
-                        mentee_facts=facts,
-                        mentor=c.mentors[j],
-                        mentor_facts=c.mentor_fact(j),
-                        components=named,
-                        weights=c.weights,
-                    ),
-                )
+        scores = comps @ c.weights
+        # each mentee's pairs by the exact score (ties: lower mentor index), mentees in order
+        order = np.lexsort((m_rows, -scores, e_rows))
+        e_rows, m_rows, comps, scores = e_rows[order], m_rows[order], comps[order], scores[order]
+        texts = batch_reasons(
+            mentees=c.mentees,
+            mentee_facts=c.mentee_features.facts,
+            mentors=c.mentors,
+            mentor_facts=c.mentor_features.facts,
+            mentee_rows=e_rows,
+            mentor_rows=m_rows,
+            components=comps,
+            weights=c.weights,
+        )
+        first = np.searchsorted(e_rows, e_rows)  # position of each mentee's best pair
+        for i, (e, j, values, score) in enumerate(
+            zip(e_rows.tolist(), m_rows.tolist(), comps, scores.tolist(), strict=True)
+        ):
+            yield Proposal(
+                mentee=str(c.mentees[e]["id"]),
+                mentor=str(c.mentors[j]["id"]),
+                rank=i - int(first[i]) + 1,
+                score=score,
+                components=_named(values),
+                reasons=texts[i],
+            )
+
+
+class _Edges(NamedTuple):
+    """Candidate edges: mentee row, mentor row and score of each (parallel arrays)."""
+
+    mentee: Int64
+    mentor: Int64
+    score: Float64
+
+    def joined(self, other: _Edges) -> _Edges:
+        """These edges followed by ``other``'s."""
+        return _Edges(*(np.concatenate([a, b]) for a, b in zip(self, other, strict=True)))
+
+
+def _candidate_edges(c: _Cohort, rows: Int64, *, k: int, columns: Int64 | None = None) -> _Edges:
+    """Each of ``rows``' k best eligible mentors (optionally among ``columns``) as edges."""
+    idx, val = _cohort_topk(c, rows, k=k, columns=columns)
+    r, s = np.nonzero(idx >= 0)
+    return _Edges(rows[r], idx[r, s], val[r, s].astype(np.float64))
+
+
+def _with_spare_mentors(c: _Cohort, edges: _Edges, capacities: Int64, *, k: int) -> _Edges:
+    """``edges`` plus every mentee's k best among the mentors few mentees listed.
+
+    Popular mentors fill up and strand the mentees who only listed them, while mentors that few
+    mentees listed will have seats left: candidates among those up front let the solver see the
+    detours (:class:`_Detours` then covers what is left).
+    """
+    demand = np.bincount(edges.mentor, minlength=len(capacities))
+    spare = np.flatnonzero((capacities > 0) & (demand < SPARE_DEMAND * capacities))
+    if not 0 < len(spare) < int((capacities > 0).sum()):
+        return edges
+    everyone = np.arange(len(c.mentees), dtype=np.int64)
+    both = edges.joined(_candidate_edges(c, everyone, k=k, columns=spare))
+    _, first = np.unique(both.mentee * len(capacities) + both.mentor, return_index=True)
+    first.sort()
+    return _Edges(both.mentee[first], both.mentor[first], both.score[first])
+
+
+def _detour_edges(c: _Cohort, pool: _Edges, stranded: Int64, free: Int64, *, k: int) -> _Edges:
+    """Candidates among mentors with free seats for the stranded mentees, and for their rivals.
+
+    Rivals are the mentees competing with the stranded ones for the same mentors in ``pool``
+    (the edges offered so far): moving one of them to a free seat makes room, the short detours
+    a maximum matching takes.
+    """
+    wanted = np.unique(pool.mentor[np.isin(pool.mentee, stranded)])
+    rivals = np.unique(pool.mentee[np.isin(pool.mentor, wanted)])
+    rivals = np.setdiff1d(rivals, stranded)[: RIVALS_PER_STRANDED * len(stranded)]
+    for_stranded = _candidate_edges(c, stranded, k=k, columns=free)
+    return for_stranded.joined(
+        _candidate_edges(c, rivals, k=min(SPARE_CANDIDATES, k), columns=free)
+    )
+
+
+class _Detours:
+    """The solver's ``more_candidates`` callback: :func:`_detour_edges` over the edges offered
+    so far (``pool``, which grows by what each round returns)."""
+
+    def __init__(self, c: _Cohort, *, pool: _Edges, k: int) -> None:
+        self.c = c
+        self.pool = pool
+        self.k = k
+
+    def __call__(self, stranded: Int64, free: Int64) -> tuple[Int64, Int64, Float64]:
+        new = _detour_edges(
+            self.c,
+            self.pool,
+            np.asarray(stranded, dtype=np.int64),
+            np.asarray(free, dtype=np.int64),
+            k=self.k,
+        )
+        self.pool = self.pool.joined(new)
+        return new.mentee, new.mentor, new.score
 
 
 def assign(
@@ -438,78 +516,41 @@ def assign(
     if n == 0:
         return []
     capacities = np.where(c.rules.active, c.mentor_features.capacity, 0).astype(np.int64)
-
-    def edges(
-        rows: Int64, columns: Int64 | None, k: int = candidates
-    ) -> tuple[Int64, Int64, Float64]:
-        idx, val = _cohort_topk(c, rows, k=k, columns=columns)
-        r, s = np.nonzero(idx >= 0)
-        return rows[r], idx[r, s], val[r, s].astype(np.float64)
-
     everyone = np.arange(n, dtype=np.int64)
-    mentee, mentor, score = edges(everyone, None)
-    # Popular mentors fill up and strand the mentees who only listed them. Mentors that few
-    # mentees listed will have seats left: give everyone a few candidates among those up
-    # front, so the solver sees the detours (the callback below then covers what is left).
-    demand = np.bincount(mentor, minlength=len(capacities))
-    spare = np.flatnonzero((capacities > 0) & (demand < SPARE_DEMAND * capacities))
-    if 0 < len(spare) < int((capacities > 0).sum()):
-        idx, val = _cohort_topk(c, everyone, k=min(SPARE_CANDIDATES, candidates), columns=spare)
-        r, s = np.nonzero(idx >= 0)
-        mentee = np.concatenate([mentee, everyone[r]])
-        mentor = np.concatenate([mentor, idx[r, s]])
-        score = np.concatenate([score, val[r, s].astype(np.float64)])
-        _, first = np.unique(mentee * len(capacities) + mentor, return_index=True)
-        first.sort()
-        mentee, mentor, score = mentee[first], mentor[first], score[first]
-
-    pool = {"mentee": mentee, "mentor": mentor}
-
-    def more(stranded: Int64, free: Int64) -> tuple[Int64, Int64, Float64]:
-        """Candidates among mentors with free seats for the stranded mentees, and for the
-        mentees competing with them for the same mentors (who may move to a free seat and
-        make room: the short detours a maximum matching takes)."""
-        stranded = np.asarray(stranded, dtype=np.int64)
-        free = np.asarray(free, dtype=np.int64)
-        wanted = np.unique(pool["mentor"][np.isin(pool["mentee"], stranded)])
-        rivals = np.unique(pool["mentee"][np.isin(pool["mentor"], wanted)])
-        rivals = np.setdiff1d(rivals, stranded)[: RIVALS_PER_STRANDED * len(stranded)]
-        a = edges(stranded, free)
-        b = edges(rivals, free, k=min(SPARE_CANDIDATES, candidates))
-        new = tuple(np.concatenate([x, y]) for x, y in zip(a, b, strict=True))
-        pool["mentee"] = np.concatenate([pool["mentee"], new[0]])
-        pool["mentor"] = np.concatenate([pool["mentor"], new[1]])
-        return new[0], new[1], new[2]
-
+    first = _candidate_edges(c, everyone, k=candidates)
+    first = _with_spare_mentors(c, first, capacities, k=min(SPARE_CANDIDATES, candidates))
+    detours = _Detours(c, pool=first, k=candidates)
     chosen = solvers.solve_with_candidates(
         n_mentees=n,
         capacities=capacities,
-        mentee=mentee,
-        mentor=mentor,
-        score=score,
+        mentee=first.mentee,
+        mentor=first.mentor,
+        score=first.score,
         mode=mode,
         objective=objective,
-        more_candidates=more,
+        more_candidates=detours,
     )
     matched = np.flatnonzero(chosen >= 0)
     comps = _pair_components(c, matched, chosen[matched])
+    texts = batch_reasons(
+        mentees=c.mentees,
+        mentee_facts=c.mentee_features.facts,
+        mentors=c.mentors,
+        mentor_facts=c.mentor_features.facts,
+        mentee_rows=matched,
+        mentor_rows=chosen[matched],
+        components=comps,
+        weights=c.weights,
+    )
     out = [Assignment(mentee=str(p["id"]), mentor=None, score=None) for p in c.mentees]
     for i, e in enumerate(matched.tolist()):
         j = int(chosen[e])
-        named = _named(comps[i])
         out[e] = Assignment(
             mentee=str(c.mentees[e]["id"]),
             mentor=str(c.mentors[j]["id"]),
             score=float(comps[i] @ c.weights),
-            components=named,
-            reasons=_reasons(
-                mentee=c.mentees[e],
-                mentee_facts=c.model.derive(c.mentees[e], as_of=c.as_of),
-                mentor=c.mentors[j],
-                mentor_facts=c.mentor_fact(j),
-                components=named,
-                weights=c.weights,
-            ),
+            components=_named(comps[i]),
+            reasons=texts[i],
         )
     return out
 

@@ -21,6 +21,7 @@ through extra indicator columns, so the identity stays exact for every pair.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import gc
 import itertools
@@ -46,6 +47,7 @@ from matching.scoring import (
     LOGISTICS_FORMAT,
     LOGISTICS_TIMEZONE,
     NEUTRAL,
+    QUERY_TIME_COMPONENTS,
     RELEVANCE_FUNCTION,
     RELEVANCE_INDUSTRY,
     RELEVANCE_TEXT,
@@ -70,78 +72,160 @@ _WIDTH_ALIGN = 16  # pad the feature width: BLAS kernels like aligned inner dime
 _TRAITS_W = np.asarray(TRAIT_WEIGHTS, dtype=np.float64)
 
 
+# Which parts (column groups) make up each component, in COMPONENTS order: a component's columns
+# are contiguous, so its part of a pair's score is one slice of the mentee row times the same
+# slice of the mentor row (plus the mentee's constant for that component).
+COMPONENT_PARTS: Mapping[str, tuple[str, ...]] = {
+    "topic_fit": ("topics",),
+    "career_relevance": ("industries", "functions", "text"),
+    "career_variety": ("variety",),
+    "seniority": ("seniority",),
+    "personality": ("personality",),
+    "logistics": ("timezone", "formats"),
+    "responsiveness": ("responsiveness",),
+    "network_fit": ("network",),
+}
+assert tuple(COMPONENT_PARTS) == COMPONENTS, "COMPONENT_PARTS must follow COMPONENTS"
+
+# The mentee's constant term of each component: const[:, CONST[name]].
+CONST: Mapping[str, int] = {name: c for c, name in enumerate(COMPONENTS)}
+
+N_TRAITS = len(TRAIT_WEIGHTS)
+N_SLOTS = 48  # half hours of a day (UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalityColumns:
+    """The personality part: ``1 - sum_k w_k (x_k - y_k)^2`` as a dot product.
+
+    mentee row: ``[2 w x, -known, 1 - sum w x^2 (NEUTRAL when unknown), NEUTRAL]``
+    mentor row: ``[y, sum w y^2, known, unknown]``
+    """
+
+    traits: slice
+    squares: int
+    known: int
+    unknown: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimezoneColumns:
+    """The time-zone part: working half hours (UTC) of each side, and 'did not say'."""
+
+    slots: slice
+    unknown: int
+
+
+@dataclass(frozen=True, slots=True)
+class FormatColumns:
+    """The meeting-format part: one column per format, and 'did not say'."""
+
+    formats: slice
+    unsaid: int
+
+
 @dataclass(frozen=True, slots=True)
 class Layout:
-    """Column layout of the mentee and mentor matrices (identical on both sides)."""
+    """Column layout of the mentee and mentor matrices (identical on both sides).
 
-    topics: slice
-    industries: slice
-    functions: slice
-    text: slice
-    variety: slice
-    seniority: slice
-    personality: slice
-    timezone: slice
-    formats: slice
-    responsiveness: slice
-    network: slice
+    Every part of :data:`COMPONENT_PARTS` has a named range; ``const`` is the column holding 1 on
+    the mentor side and the weighted constants on the query side; ``width`` pads it for BLAS.
+    """
+
+    parts: dict[
+        str, slice
+    ]  # part name -> columns (read-only by convention: pickles, unlike a proxy)
+    personality: PersonalityColumns
+    timezone: TimezoneColumns
+    formats: FormatColumns
     const: int
     width: int
 
     @property
-    def query_time(self) -> slice:
-        """The mentor columns filled from query-time signals (responsiveness, network reach)."""
-        return slice(self.responsiveness.start, self.network.stop)
+    def topics(self) -> slice:
+        return self.parts["topics"]
+
+    @property
+    def industries(self) -> slice:
+        return self.parts["industries"]
+
+    @property
+    def functions(self) -> slice:
+        return self.parts["functions"]
+
+    @property
+    def text(self) -> slice:
+        return self.parts["text"]
+
+    @property
+    def variety(self) -> int:
+        return int(self.parts["variety"].start)
+
+    @property
+    def seniority(self) -> slice:
+        return self.parts["seniority"]
+
+    @property
+    def responsiveness(self) -> int:
+        return int(self.parts["responsiveness"].start)
+
+    @property
+    def network(self) -> slice:
+        return self.parts["network"]
+
+    def component(self, name: str) -> slice:
+        """The columns of one component (its parts are contiguous)."""
+        names = COMPONENT_PARTS[name]
+        return slice(self.parts[names[0]].start, self.parts[names[-1]].stop)
 
     @property
     def components(self) -> tuple[slice, ...]:
-        """The column range of each component, in COMPONENTS order (contiguous)."""
-        return (
-            self.topics,
-            slice(self.industries.start, self.text.stop),
-            self.variety,
-            self.seniority,
-            self.personality,
-            slice(self.timezone.start, self.formats.stop),
-            self.responsiveness,
-            self.network,
-        )
+        """The column range of each component, in COMPONENTS order."""
+        return tuple(self.component(name) for name in COMPONENTS)
+
+    @property
+    def query_time(self) -> slice:
+        """The mentor columns filled from query-time signals: the QUERY_TIME_COMPONENTS."""
+        first, last = QUERY_TIME_COMPONENTS[0], QUERY_TIME_COMPONENTS[-1]
+        return slice(self.component(first).start, self.component(last).stop)
 
     @classmethod
     def build(
         cls, *, n_topics: int, n_industries: int, n_functions: int, n_text: int, n_formats: int
     ) -> Layout:
-        sizes = (
-            n_topics,
-            n_industries,
-            n_functions,
-            n_text,
-            1,
-            SENIORITY_LEVELS + 1,
-            8,
-            49,
-            n_formats + 1,
-            1,
-            len(NETWORK_GROUPS),
-        )
-        bounds = np.concatenate([[0], np.cumsum(sizes)]).tolist()
-        slices = [slice(int(a), int(b)) for a, b in itertools.pairwise(bounds)]
-        const = int(bounds[-1])
-        width = -(-(const + 1) // _WIDTH_ALIGN) * _WIDTH_ALIGN
+        sizes = {
+            "topics": n_topics,
+            "industries": n_industries,
+            "functions": n_functions,
+            "text": n_text,
+            "variety": 1,
+            "seniority": SENIORITY_LEVELS + 1,  # one-hot level, 0 = unknown
+            "personality": N_TRAITS + 3,
+            "timezone": N_SLOTS + 1,
+            "formats": n_formats + 1,
+            "responsiveness": 1,
+            "network": len(NETWORK_GROUPS),
+        }
+        order = [part for name in COMPONENTS for part in COMPONENT_PARTS[name]]
+        assert sorted(order) == sorted(sizes), "every part has a size, once"
+        parts: dict[str, slice] = {}
+        at = 0
+        for part in order:
+            parts[part] = slice(at, at + sizes[part])
+            at += sizes[part]
+        p, t, f = parts["personality"], parts["timezone"], parts["formats"]
         return cls(
-            topics=slices[0],
-            industries=slices[1],
-            functions=slices[2],
-            text=slices[3],
-            variety=slices[4],
-            seniority=slices[5],
-            personality=slices[6],
-            timezone=slices[7],
-            formats=slices[8],
-            responsiveness=slices[9],
-            network=slices[10],
-            const=const,
-            width=width,
+            parts=parts,
+            personality=PersonalityColumns(
+                traits=slice(p.start, p.start + N_TRAITS),
+                squares=p.start + N_TRAITS,
+                known=p.start + N_TRAITS + 1,
+                unknown=p.start + N_TRAITS + 2,
+            ),
+            timezone=TimezoneColumns(slots=slice(t.start, t.start + N_SLOTS), unknown=t.stop - 1),
+            formats=FormatColumns(formats=slice(f.start, f.stop - 1), unsaid=f.stop - 1),
+            const=at,
+            width=-(-(at + 1) // _WIDTH_ALIGN) * _WIDTH_ALIGN,
         )
 
 
@@ -167,6 +251,8 @@ class ProfileFeatures:
     responsiveness : (n,) float32 in [0, 1] (a mentor's answer rate; 0.5 = no history).
     network_reach : (n, 5) float32, introductions per group of NETWORK_GROUPS (a mentor's).
     network_gaps : (n, 5) float32, 1 for each group where the profile's network is thin.
+    facts : tuple of n Derived facts the arrays were made from, without their text tokens
+        (what the reasons of a batch are written from, so nobody is derived twice).
     """
 
     ids: tuple[str, ...]
@@ -192,6 +278,7 @@ class ProfileFeatures:
     responsiveness: Float32
     network_reach: Float32
     network_gaps: Float32
+    facts: tuple[Derived, ...]
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -604,6 +691,7 @@ class FeatureModel:
                 [[g in p["network_gaps"] for g in NETWORK_GROUPS] for p in normal],
                 dtype=np.float32,
             ).reshape(n, len(NETWORK_GROUPS)),
+            facts=tuple(dataclasses.replace(d, tokens=()) for d in derived),
         )
 
     def _indexes(self) -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[str, int]]:
@@ -638,23 +726,23 @@ class FeatureModel:
         m[:, lay.industries] = f.industry_experience
         m[:, lay.functions] = f.function_experience
         m[:, lay.text] = f.text
-        m[:, lay.variety.start] = f.variety
+        m[:, lay.variety] = f.variety
         m[np.arange(n), lay.seniority.start + f.seniority.astype(np.int64)] = 1.0
-        p = lay.personality.start
+        pc = lay.personality
         y = np.where(f.personality_known[:, None], f.personality, 0.0)
-        m[:, p : p + 5] = y
-        m[:, p + 5] = (y.astype(np.float64) ** 2 @ _TRAITS_W).astype(np.float32)
-        m[:, p + 6] = f.personality_known
-        m[:, p + 7] = ~f.personality_known
-        t = lay.timezone.start
+        m[:, pc.traits] = y
+        m[:, pc.squares] = (y.astype(np.float64) ** 2 @ _TRAITS_W).astype(np.float32)
+        m[:, pc.known] = f.personality_known
+        m[:, pc.unknown] = ~f.personality_known
+        tc = lay.timezone
         known = np.flatnonzero(f.timezone_known)
-        m[known, t : t + 48] = _slots(f.timezone[known])
-        m[:, t + 48] = ~f.timezone_known
-        fs = lay.formats
+        m[known, tc.slots] = _slots(f.timezone[known])
+        m[:, tc.unknown] = ~f.timezone_known
+        fc = lay.formats
         said = f.n_formats > 0
-        m[:, fs.start : fs.stop - 1] = np.where(said[:, None], f.formats, 0.0)
-        m[:, fs.stop - 1] = ~said
-        m[:, lay.responsiveness.start] = f.responsiveness
+        m[:, fc.formats] = np.where(said[:, None], f.formats, 0.0)
+        m[:, fc.unsaid] = ~said
+        m[:, lay.responsiveness] = f.responsiveness
         m[:, lay.network] = network_saturation(f.network_reach)
         m[:, lay.const] = 1.0
         return m
@@ -677,35 +765,35 @@ class FeatureModel:
         u[:, lay.topics] = f.topics / np.maximum(f.n_topics, 1.0)[:, None]
         u[:, lay.industries] = RELEVANCE_INDUSTRY * f.industry_aims
         u[:, lay.functions] = RELEVANCE_FUNCTION * f.function_aims
+        # text similarity (1 + cosine) / 2: half the cosine here, the other half constant
         u[:, lay.text] = (RELEVANCE_TEXT * 0.5) * f.text
-        const[:, 1] = RELEVANCE_TEXT * 0.5
-        u[:, lay.variety.start] = 1.0
+        const[:, CONST["career_relevance"]] = RELEVANCE_TEXT * 0.5
+        u[:, lay.variety] = 1.0
         u[:, lay.seniority] = seniority_table(seniority_band)[f.seniority]
-        p = lay.personality.start
+        pc = lay.personality
         known = f.personality_known
         x = f.personality.astype(np.float64)
-        u[:, p : p + 5] = np.where(known[:, None], 2.0 * _TRAITS_W * x, 0.0)
-        u[:, p + 5] = -known.astype(np.float32)
-        u[:, p + 6] = np.where(known, 1.0 - x**2 @ _TRAITS_W, NEUTRAL)
-        u[:, p + 7] = NEUTRAL
-        t = lay.timezone.start
+        u[:, pc.traits] = np.where(known[:, None], 2.0 * _TRAITS_W * x, 0.0)
+        u[:, pc.squares] = -known.astype(np.float32)
+        u[:, pc.known] = np.where(known, 1.0 - x**2 @ _TRAITS_W, NEUTRAL)
+        u[:, pc.unknown] = NEUTRAL
+        tc = lay.timezone
         tz_known = np.flatnonzero(f.timezone_known)
-        u[tz_known, t : t + 48] = (LOGISTICS_TIMEZONE / WORK_HALFHOURS) * _slots(
-            f.timezone[tz_known]
-        )
-        u[tz_known, t + 48] = LOGISTICS_TIMEZONE * NEUTRAL
-        const[:, 5] = np.where(f.timezone_known, 0.0, LOGISTICS_TIMEZONE * NEUTRAL)
-        fs = lay.formats
+        u[tz_known, tc.slots] = (LOGISTICS_TIMEZONE / WORK_HALFHOURS) * _slots(f.timezone[tz_known])
+        u[tz_known, tc.unknown] = LOGISTICS_TIMEZONE * NEUTRAL
+        logistics = CONST["logistics"]
+        const[:, logistics] = np.where(f.timezone_known, 0.0, LOGISTICS_TIMEZONE * NEUTRAL)
+        fc = lay.formats
         said = f.n_formats > 0
-        u[:, fs.start : fs.stop - 1] = np.where(
+        u[:, fc.formats] = np.where(
             said[:, None], LOGISTICS_FORMAT * f.formats / np.maximum(f.n_formats, 1.0)[:, None], 0.0
         )
-        u[:, fs.stop - 1] = np.where(said, LOGISTICS_FORMAT, 0.0)
-        const[:, 5] += np.where(said, 0.0, LOGISTICS_FORMAT)
-        u[:, lay.responsiveness.start] = 1.0
+        u[:, fc.unsaid] = np.where(said, LOGISTICS_FORMAT, 0.0)
+        const[:, logistics] += np.where(said, 0.0, LOGISTICS_FORMAT)
+        u[:, lay.responsiveness] = 1.0
         n_gaps = f.network_gaps.sum(axis=1)
         u[:, lay.network] = f.network_gaps / np.maximum(n_gaps, 1.0)[:, None]
-        const[:, 7] = np.where(n_gaps > 0, 0.0, NEUTRAL)
+        const[:, CONST["network_fit"]] = np.where(n_gaps > 0, 0.0, NEUTRAL)
         return u, const
 
     def column_weights(self, w: Float64) -> Float32:
@@ -830,7 +918,7 @@ def _fill(
 
 def _slots(offsets: NDArray[np.int16]) -> Float32:
     if len(offsets) == 0:
-        return np.zeros((0, 48), dtype=np.float32)
+        return np.zeros((0, N_SLOTS), dtype=np.float32)
     return _SLOT_TABLE[offsets.astype(np.int64) + 24]
 
 

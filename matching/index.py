@@ -253,6 +253,10 @@ class MentorIndex:
         n = len(self)
         lay = self.model.layout
         live = np.array(self.matrix[:, lay.query_time], dtype=np.float32)
+        # the same columns, numbered within ``live``
+        first = lay.query_time.start
+        responsiveness = lay.responsiveness - first
+        network = slice(lay.network.start - first, lay.network.stop - first)
         reach = None
         if "responsiveness" in signals:
             r = np.asarray(signals["responsiveness"], dtype=np.float64)
@@ -261,7 +265,7 @@ class MentorIndex:
                     f"signals['responsiveness'] must be {n} numbers from 0 to 1 (one per row), "
                     f"got shape {r.shape}"
                 )
-            live[:, 0] = r
+            live[:, responsiveness] = r
         if "network_reach" in signals:
             reach = np.asarray(signals["network_reach"], dtype=np.float64)
             if reach.shape != (n, len(NETWORK_GROUPS)) or not np.all(
@@ -271,7 +275,7 @@ class MentorIndex:
                     f"signals['network_reach'] must be ({n}, {len(NETWORK_GROUPS)}) counts >= 0 "
                     f"(columns: {', '.join(NETWORK_GROUPS)}), got shape {reach.shape}"
                 )
-            live[:, 1:] = network_saturation(reach)
+            live[:, network] = network_saturation(reach)
         return live, reach
 
     def _mentor_line(
@@ -282,7 +286,8 @@ class MentorIndex:
         if live is None:
             return mentor
         out = dict(mentor)
-        out["responsiveness"] = float(live[j, 0])
+        start = self.model.layout.query_time.start
+        out["responsiveness"] = float(live[j, self.model.layout.responsiveness - start])
         if reach is not None:
             out["network_reach"] = {
                 g: round(float(c)) for g, c in zip(NETWORK_GROUPS, reach[j], strict=True)

@@ -1,0 +1,588 @@
+"""Reasons for many pairs at once, in the words :func:`matching.reasons.pair_reasons` writes.
+
+``pair_reasons`` weighs nine to eleven candidate reasons per pair in Python, which made reasons
+most of the cost of a batch. Here every candidate's share of the score (what decides which
+reasons are shown) is computed for all pairs at once on arrays, with the same floating-point
+operations in the same order as ``pair_reasons``, so the same reasons win; then only the reasons
+that are shown are written, by the very functions ``pair_reasons`` uses. Same words, a fraction
+of the work.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matching import reasons as r
+from matching.derive import Derived
+from matching.features import gc_paused, variety_of
+from matching.parallel import in_processes
+from matching.scoring import (
+    COMPONENTS,
+    LOGISTICS_FORMAT,
+    LOGISTICS_TIMEZONE,
+    RELEVANCE_FUNCTION,
+    RELEVANCE_INDUSTRY,
+    RELEVANCE_TEXT,
+    WORK_HALFHOURS,
+    WORK_START_HALFHOUR,
+    experience,
+)
+
+__all__ = ["KINDS", "PARALLEL_PAIRS", "BatchReasons", "batch_reasons"]
+
+Float64 = NDArray[np.float64]
+Int64 = NDArray[np.int64]
+Bool = NDArray[np.bool_]
+
+# The candidates of pair_reasons, in its order (ties in share keep this order).
+KINDS = (
+    "topics",
+    "industry",
+    "function",
+    "skills",
+    "variety",
+    "seniority",
+    "personality",
+    "timezone",
+    "formats",
+    "responsiveness",
+    "network",
+)
+PARALLEL_PAIRS = 20_000  # fewer pairs than this are written in one process
+_CHUNK = 65_536  # pairs per vectorised step (bounds the (pairs x vocabulary) temporaries)
+_C = {name: c for c, name in enumerate(COMPONENTS)}
+Profile = Mapping[str, object]
+
+
+def _ids(lists: Sequence[Sequence[str]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for items in lists:
+        for item in items:
+            out.setdefault(item, len(out))
+    return out
+
+
+def _place(
+    shape: tuple[int, int],
+    fill: object,
+    dtype: type,
+    at: tuple[list[int], list[int]],
+    values: list[Any],
+) -> NDArray[Any]:
+    """An array of ``fill`` with ``values`` at the (row, column) pairs ``at``, in one step."""
+    out: NDArray[Any] = np.full(shape, fill, dtype=dtype)
+    out[at[0], at[1]] = values
+    return out
+
+
+def _dense(
+    values: Sequence[Mapping[str, float]], index: Mapping[str, int], fn: Callable[[float], float]
+) -> Float64:
+    rows: list[int] = []
+    cols: list[int] = []
+    out: list[float] = []
+    for i, row in enumerate(values):
+        for key, value in row.items():
+            rows.append(i)
+            cols.append(index[key])
+            out.append(fn(value))
+    return _place((len(values), max(len(index), 1)), 0.0, np.float64, (rows, cols), out)
+
+
+def _aims(values: Sequence[Mapping[str, float]], index: Mapping[str, int]) -> tuple[Float64, Int64]:
+    """A mentee's aims as (n, len(index)) weights, and each key's place in the aims' order."""
+    rows: list[int] = []
+    cols: list[int] = []
+    weights: list[float] = []
+    places: list[int] = []
+    for i, row in enumerate(values):
+        for place, (key, weight) in enumerate(row.items()):
+            rows.append(i)
+            cols.append(index[key])
+            weights.append(weight)
+            places.append(place)
+    shape = (len(values), max(len(index), 1))
+    return (
+        _place(shape, 0.0, np.float64, (rows, cols), weights),
+        _place(shape, _BIG, np.int64, (rows, cols), places),
+    )
+
+
+def _experience_from_one_year(years: float) -> float:
+    # pair_reasons counts an industry or function from one year of experience on
+    return experience(years) if years >= 1.0 else 0.0
+
+
+def _best_share(w: float, aims: Float64, exp: Float64) -> Float64:
+    """max over keys of ``w * RELEVANCE * aim * experience`` (pair_reasons' order of products)."""
+    out: Float64 = ((w * aims) * exp).max(axis=1) if aims.shape[1] else np.zeros(len(aims))
+    return out
+
+
+_BIG = np.iinfo(np.int32).max  # "not in the list" for list positions
+
+
+def _membership(lists: Int64, size: int) -> Bool:
+    out = np.zeros((len(lists), size + 1), dtype=bool)
+    rows, cols = np.nonzero(lists >= 0)
+    out[rows, lists[rows, cols]] = True
+    out[:, -1] = False
+    return out
+
+
+def _whole_years(values: Sequence[Mapping[str, float]], index: Mapping[str, int]) -> Int64:
+    """round(years) per key, as reasons.py's _years rounds them (-1 when absent)."""
+    rows: list[int] = []
+    cols: list[int] = []
+    out: list[int] = []
+    for i, row in enumerate(values):
+        for key, years in row.items():
+            rows.append(i)
+            cols.append(index[key])
+            out.append(round(years))
+    return _place((len(values), max(len(index), 1)), -1, np.int64, (rows, cols), out)
+
+
+def _flags(sets: Sequence[frozenset[str]], index: Mapping[str, int]) -> Bool:
+    rows: list[int] = []
+    cols: list[int] = []
+    for i, keys in enumerate(sets):
+        for key in keys:
+            j = index.get(key)
+            if j is not None:
+                rows.append(i)
+                cols.append(j)
+    return _place((len(sets), max(len(index), 1)), False, bool, (rows, cols), [True] * len(rows))
+
+
+def _lists(lists: Sequence[Sequence[str]], index: Mapping[str, int]) -> Int64:
+    """(n, longest) ids of each list's labels in its order, -1 padding."""
+    width = max((len(x) for x in lists), default=0) or 1
+    rows = [i for i, items in enumerate(lists) for _ in items]
+    cols = [k for items in lists for k in range(len(items))]
+    out = np.full((len(lists), width), -1, dtype=np.int64)
+    out[rows, cols] = [index[x] for items in lists for x in items]
+    return out
+
+
+def _first(ids: Int64, hit: Bool, n: int | None = None) -> Int64:
+    """``ids`` where ``hit``, for the first ``n`` hits of each row in list order; -1 elsewhere."""
+    keep = hit if n is None else hit & (np.cumsum(hit, axis=1) <= n)
+    out: Int64 = np.where(keep, ids, -1)
+    return out
+
+
+def _one_number(keys: Int64) -> NDArray[np.int64]:
+    """Rows of integer keys as one int64 each (mixed radix), or the rows themselves when the
+    radix would overflow; equal rows give equal numbers and different rows different ones."""
+    low = keys.min(axis=0)
+    span = keys.max(axis=0) - low + 1
+    if float(np.prod(span.astype(np.float64))) >= 2.0**62:
+        return keys
+    radix = np.concatenate([[1], np.cumprod(span[:-1])]).astype(np.int64)
+    out: NDArray[np.int64] = (keys - low) @ radix
+    return out
+
+
+class _Side:
+    """Per-profile arrays of one side (mentees or mentors) of a batch."""
+
+    def __init__(
+        self,
+        profiles: Sequence[Profile],
+        facts: Sequence[Derived],
+        vocab: Mapping[str, Mapping[str, int]],
+        *,
+        mentor: bool,
+    ) -> None:
+        n = len(profiles)
+        industries, functions = vocab["industries"], vocab["functions"]
+        topic_lists = [p["topics"] for p in profiles]
+        format_lists = [p["formats"] for p in profiles]
+        self.topics = _lists(topic_lists, vocab["topics"])  # type: ignore[arg-type]
+        self.formats = _lists(format_lists, vocab["formats"])  # type: ignore[arg-type]
+        self.n_formats = (self.formats >= 0).sum(axis=1)
+        # membership, with a last column that is always False (where the -1 padding points)
+        self.has_topic = _membership(self.topics, len(vocab["topics"]))
+        self.has_format = _membership(self.formats, len(vocab["formats"]))
+        self.seniority = np.array([f.seniority or 0 for f in facts], dtype=np.int64)
+        self.personality_known = np.array([f.personality is not None for f in facts], dtype=bool)
+        self.personality = np.array(
+            [f.personality or (0.0,) * 5 for f in facts], dtype=np.float64
+        ).reshape(n, 5)
+        self.tz_known = np.array([f.tz_halfhours is not None for f in facts], dtype=bool)
+        self.tz = np.array([f.tz_halfhours or 0 for f in facts], dtype=np.int64)
+        self.industry_current = _flags([f.current_industries for f in facts], industries)
+        self.function_current = _flags([f.current_functions for f in facts], functions)
+        skills, originals = vocab["skills"], vocab["skill_texts"]
+        items = [[*p["skills"], *p["certifications"]] for p in profiles]  # type: ignore[misc]
+        if mentor:
+            # (mentor, skill) codes, sorted: a pair shares a skill when its code is found here
+            self.n_skills = max(len(skills), 1)
+            codes = {
+                i * self.n_skills + skills[s.lower()] for i, row in enumerate(items) for s in row
+            }
+            self.skill_codes = np.array(sorted(codes), dtype=np.int64)
+            self.industry = _dense([f.industry_years for f in facts], industries, _exp1)
+            self.function = _dense([f.function_years for f in facts], functions, _exp1)
+            self.industry_years = _whole_years([f.industry_years for f in facts], industries)
+            self.function_years = _whole_years([f.function_years for f in facts], functions)
+            led = [{k: v for k, v in f.led_years.items() if v >= 1.0} for f in facts]
+            self.led_years = _whole_years(led, functions)
+            self.variety = np.array(
+                [
+                    variety_of(f)
+                    if len(f.industry_years) >= 2
+                    or len(f.function_years) >= 2
+                    or len(f.organisations) >= 2
+                    else 0.0
+                    for f in facts
+                ],
+                dtype=np.float64,
+            )
+            self.reach = [p["network_reach"] for p in profiles]
+        else:
+            width = max((len(row) for row in items), default=0)
+            self.skill_lower = np.full((n, max(width, 1)), -1, dtype=np.int64)
+            self.skill_text = np.full((n, max(width, 1)), -1, dtype=np.int64)
+            for i, row in enumerate(items):
+                for k, item in enumerate(row):
+                    self.skill_lower[i, k] = skills[item.lower()]
+                    self.skill_text[i, k] = originals[item]
+            # pair_reasons takes the first best key in the order of the mentee's aims
+            self.industry, self.industry_order = _aims([f.industry_aims for f in facts], industries)
+            self.function, self.function_order = _aims([f.function_aims for f in facts], functions)
+            sources = vocab["sources"]
+            self.industry_about = np.zeros_like(self.industry_current)
+            self.function_source = np.zeros(self.function_current.shape, dtype=np.int64)
+            for i, f in enumerate(facts):
+                for key, source in f.industry_aim_source.items():
+                    if source == "about" and key in industries:
+                        self.industry_about[i, industries[key]] = True
+                for key, source in f.function_aim_source.items():
+                    if key in functions:
+                        self.function_source[i, functions[key]] = sources[source]
+            self.gaps = [p["network_gaps"] for p in profiles]
+
+
+_exp1 = _experience_from_one_year
+
+
+def _best(share: Float64, order: Int64) -> tuple[Float64, Int64]:
+    """Per row: the best share and its column, the first in ``order`` among equal bests."""
+    top = share.max(axis=1) if share.shape[1] else np.zeros(len(share))
+    tied = (share == top[:, None]) & (share > 0.0)
+    column = np.argmin(np.where(tied, order, _BIG), axis=1)
+    return top, column
+
+
+def _shares(
+    e: _Side, m: _Side, pe: Int64, pm: Int64, comps: Float64, w: Mapping[str, float]
+) -> tuple[Float64, dict[str, Int64]]:
+    """Share of each candidate reason, (pairs, len(KINDS)), NaN where pair_reasons finds none;
+    and per kind, the (pairs, k) integer key that determines its words."""
+    p = len(pe)
+    out = np.full((p, len(KINDS)), np.nan)
+    keys: dict[str, Int64] = {}
+    col = {k: i for i, k in enumerate(KINDS)}
+    rows = np.arange(p)
+
+    value = comps[:, _C["topic_fit"]]
+    mentee_topics = e.topics[pe]
+    shared = m.has_topic[pm[:, None], mentee_topics]  # -1 padding reads the False column
+    n_shared = shared.sum(axis=1)
+    found = (n_shared > 0) & (value > 0.0)
+    out[found, col["topics"]] = (w["topic_fit"] * value)[found]
+    keys["topics"] = np.column_stack([_first(mentee_topics, shared, 3), n_shared])
+
+    wr = w["career_relevance"]
+    best, column = _best(
+        (wr * RELEVANCE_INDUSTRY * e.industry[pe]) * m.industry[pm], e.industry_order[pe]
+    )
+    found = best > 0.0
+    out[found, col["industry"]] = best[found]
+    keys["industry"] = np.column_stack(
+        [
+            column,
+            e.industry_current[pe, column],
+            m.industry_current[pm, column],
+            e.industry_about[pe, column],
+            m.industry_years[pm, column],
+        ]
+    )
+    best, column = _best(
+        (wr * RELEVANCE_FUNCTION * e.function[pe]) * m.function[pm], e.function_order[pe]
+    )
+    found = best > 0.0
+    out[found, col["function"]] = best[found]
+    keys["function"] = np.column_stack(
+        [
+            column,
+            e.function_current[pe, column],
+            e.function_source[pe, column],
+            m.function_years[pm, column],
+            m.led_years[pm, column],
+        ]
+    )
+
+    lower = e.skill_lower[pe]
+    codes = pm[:, None] * m.n_skills + lower
+    at = np.minimum(np.searchsorted(m.skill_codes, codes), max(len(m.skill_codes) - 1, 0))
+    hit = (lower >= 0) & (m.skill_codes[at] == codes) if len(m.skill_codes) else lower < -1
+    n_shared = hit.sum(axis=1)
+    found = n_shared > 0
+    out[found, col["skills"]] = (wr * RELEVANCE_TEXT * np.minimum(1.0, n_shared / 3.0))[found]
+    keys["skills"] = _first(e.skill_text[pe], hit, 3)
+
+    variety = m.variety[pm]
+    found = variety > 0.0
+    out[found, col["variety"]] = (w["career_variety"] * variety)[found]
+    keys["variety"] = pm[:, None]
+
+    es, ms = e.seniority[pe], m.seniority[pm]
+    value = comps[:, _C["seniority"]]
+    found = (es > 0) & (ms > 0) & (ms > es)
+    out[found, col["seniority"]] = (w["seniority"] * value)[found]
+    keys["seniority"] = np.column_stack([ms - es, value >= 1.0])
+
+    value = comps[:, _C["personality"]]
+    close = np.abs(e.personality[pe] - m.personality[pm]) / 6.0 <= r._CLOSE_TRAIT
+    found = (
+        e.personality_known[pe]
+        & m.personality_known[pm]
+        & (value >= r._SIMILAR_PERSONALITY)
+        & close.any(axis=1)
+    )
+    out[found, col["personality"]] = (w["personality"] * (value - 0.5))[found]
+    keys["personality"] = close.astype(np.int64) @ (1 << np.arange(5))[:, None]
+
+    start_e = (WORK_START_HALFHOUR - e.tz[pe]) % 48
+    start_m = (WORK_START_HALFHOUR - m.tz[pm]) % 48
+    gap = (start_m - start_e) % 48
+    gap = np.minimum(gap, 48 - gap)
+    halfhours = np.maximum(0, WORK_HALFHOURS - gap)
+    hours = halfhours.astype(np.float64)
+    found = e.tz_known[pe] & m.tz_known[pm] & (hours >= WORK_HALFHOURS / 2)
+    share = w["logistics"] * LOGISTICS_TIMEZONE * (hours / WORK_HALFHOURS)
+    out[found, col["timezone"]] = share[found]
+    keys["timezone"] = np.column_stack([e.tz[pe] == m.tz[pm], halfhours])
+
+    mentee_formats = e.formats[pe]
+    wanted = e.n_formats[pe]
+    offers_any = m.n_formats[pm] > 0
+    both = (mentee_formats >= 0) & (
+        m.has_format[pm[:, None], mentee_formats] | ~offers_any[:, None]
+    )
+    n_fmt = both.sum(axis=1).astype(np.float64)
+    found = (wanted > 0) & (n_fmt > 0)
+    share = w["logistics"] * LOGISTICS_FORMAT * n_fmt / np.maximum(wanted, 1)
+    out[found, col["formats"]] = share[found]
+    keys["formats"] = _first(mentee_formats, both)
+
+    keys["responsiveness"] = np.zeros((p, 1), dtype=np.int64)
+    if w["responsiveness"] > 0.0:
+        value = comps[:, _C["responsiveness"]]
+        found = value >= r.RESPONSIVE
+        out[found, col["responsiveness"]] = (w["responsiveness"] * value)[found]
+    keys["network"] = rows[:, None]  # rare (its weight is 0 by default): written per pair
+    if w["network_fit"] > 0.0:
+        value = comps[:, _C["network_fit"]]
+        for i in np.flatnonzero(value >= r.NETWORK_FIT_SHOWN).tolist():
+            reach = m.reach[pm[i]]
+            if any(reach.get(g, 0) > 0 for g in e.gaps[pe[i]]):
+                out[i, col["network"]] = w["network_fit"] * value[i]
+    return out, keys
+
+
+def _writer(
+    kind: str,
+    mentee: Profile,
+    ef: Derived,
+    mentor: Profile,
+    mf: Derived,
+    value: Mapping[str, float],
+    w: Mapping[str, float],
+) -> r.Reason | None:
+    """The reason of one kind, by the function pair_reasons calls for it."""
+    if kind == "topics":
+        return r._topic_reason(mentee, mentor, w["topic_fit"], value["topic_fit"])
+    if kind == "industry":
+        return r._industry_reason(ef, mf, w["career_relevance"])
+    if kind == "function":
+        return r._function_reason(ef, mf, w["career_relevance"])
+    if kind == "skills":
+        return r._skills_reason(mentee, mentor, w["career_relevance"])
+    if kind == "variety":
+        return r._variety_reason(mf, w["career_variety"], variety_of(mf))
+    if kind == "seniority":
+        return r._seniority_reason(ef, mf, w["seniority"], value["seniority"])
+    if kind == "personality":
+        return r._personality_reason(ef, mf, w["personality"], value["personality"])
+    if kind == "timezone":
+        return r._timezone_reason(ef, mf, w["logistics"])
+    if kind == "formats":
+        return r._format_reason(mentee, mentor, w["logistics"])
+    if kind == "responsiveness":
+        return r._responsiveness_reason(w["responsiveness"], value["responsiveness"])
+    return r._network_reason(mentee, mentor, w["network_fit"], value["network_fit"])
+
+
+class BatchReasons:
+    """Writes the reasons of any pairs of these mentees and mentors (arrays built once).
+
+    Parameters
+    ----------
+    mentees, mentors : normalised profiles; mentee_facts, mentor_facts : their Derived facts.
+    weights : (n_components,) normalised weights.
+    """
+
+    def __init__(
+        self,
+        *,
+        mentees: Sequence[Profile],
+        mentee_facts: Sequence[Derived],
+        mentors: Sequence[Profile],
+        mentor_facts: Sequence[Derived],
+        weights: Float64,
+    ) -> None:
+        with gc_paused():
+            self._setup(mentees, mentee_facts, mentors, mentor_facts, weights)
+
+    def _setup(
+        self,
+        mentees: Sequence[Profile],
+        mentee_facts: Sequence[Derived],
+        mentors: Sequence[Profile],
+        mentor_facts: Sequence[Derived],
+        weights: Float64,
+    ) -> None:
+        self.mentees, self.mentee_facts = mentees, mentee_facts
+        self.mentors, self.mentor_facts = mentors, mentor_facts
+        everyone = [*mentees, *mentors]
+        items = [[*x["skills"], *x["certifications"]] for x in everyone]  # type: ignore[misc]
+        vocab = {
+            "topics": _ids([x["topics"] for x in everyone]),  # type: ignore[misc]
+            "formats": _ids([x["formats"] for x in everyone]),  # type: ignore[misc]
+            "skills": _ids([[s.lower() for s in row] for row in items]),
+            "skill_texts": _ids(items),
+            "industries": _ids(
+                [list(f.industry_aims) for f in mentee_facts]
+                + [list(f.industry_years) for f in mentor_facts]
+            ),
+            "functions": _ids(
+                [list(f.function_aims) for f in mentee_facts]
+                + [list(f.function_years) for f in mentor_facts]
+            ),
+            "sources": _ids([[""], *(list(f.function_aim_source.values()) for f in mentee_facts)]),
+        }
+        self.e = _Side(mentees, mentee_facts, vocab, mentor=False)
+        self.m = _Side(mentors, mentor_facts, vocab, mentor=True)
+        self.w = {c: float(weights[i]) for i, c in enumerate(COMPONENTS)}
+
+    def __call__(
+        self, mentee_rows: Int64, mentor_rows: Int64, components: Float64
+    ) -> list[tuple[str, ...]]:
+        """Reason texts of pairs ``(mentee_rows[i], mentor_rows[i])``, strongest first.
+
+        ``components`` : (p, n_components) float64, the pairs' component values.
+        """
+        out: list[tuple[str, ...]] = []
+        with gc_paused():  # hundreds of thousands of small tuples, no cycles
+            for lo in range(0, len(mentee_rows), _CHUNK):
+                hi = min(lo + _CHUNK, len(mentee_rows))
+                out += self._block(mentee_rows[lo:hi], mentor_rows[lo:hi], components[lo:hi])
+        return out
+
+    def _block(self, pe: Int64, pm: Int64, comps: Float64) -> list[tuple[str, ...]]:
+        w = self.w
+        shares, keys = _shares(self.e, self.m, pe, pm, comps, w)
+        found = ~np.isnan(shares)
+        order = np.argsort(np.where(found, -shares, np.inf), axis=1, kind="stable")
+        n_found = found.sum(axis=1)
+        strong = np.minimum((found & (shares >= r._MIN_SHARE)).sum(axis=1), r.MAX_REASONS)
+        shown = np.where(strong >= r.MIN_REASONS, strong, np.minimum(n_found, r.MIN_REASONS))
+        place = np.empty_like(order)  # where each kind comes in its pair's order
+        np.put_along_axis(place, order, np.arange(len(KINDS))[None, :], axis=1)
+        texts = np.full((len(pe), len(KINDS)), None, dtype=object)
+        for k, kind in enumerate(KINDS):
+            rows = np.flatnonzero(place[:, k] < shown)
+            if len(rows) == 0:
+                continue
+            # the words depend only on the key: write each distinct key once, for one pair
+            _, first, inverse = np.unique(
+                _one_number(keys[kind][rows]), axis=0, return_index=True, return_inverse=True
+            )
+            words = [self._write(kind, int(rows[i]), pe, pm, comps) for i in first.tolist()]
+            texts[rows, k] = np.array(words, dtype=object)[inverse.ravel()]
+        chosen = np.take_along_axis(texts, order[:, : r.MAX_REASONS], axis=1).tolist()
+        out = [tuple(row[:count]) for row, count in zip(chosen, shown.tolist(), strict=True)]
+        for i in np.flatnonzero(shown < r.MIN_REASONS).tolist():
+            a, b = int(pe[i]), int(pm[i])
+            value = dict(zip(COMPONENTS, comps[i].tolist(), strict=True))
+            fallbacks = r._fallbacks(
+                self.mentees[a], self.mentors[b], self.mentor_facts[b], value, w
+            )
+            out[i] = out[i] + tuple(x.text for x in fallbacks[: r.MIN_REASONS - int(shown[i])])
+        return out
+
+    def _write(self, kind: str, i: int, pe: Int64, pm: Int64, comps: Float64) -> str:
+        a, b = int(pe[i]), int(pm[i])
+        value = dict(zip(COMPONENTS, comps[i].tolist(), strict=True))
+        reason = _writer(
+            kind,
+            self.mentees[a],
+            self.mentee_facts[a],
+            self.mentors[b],
+            self.mentor_facts[b],
+            value,
+            self.w,
+        )
+        assert reason is not None, kind
+        return reason.text
+
+
+def batch_reasons(
+    *,
+    mentees: Sequence[Profile],
+    mentee_facts: Sequence[Derived],
+    mentors: Sequence[Profile],
+    mentor_facts: Sequence[Derived],
+    mentee_rows: Int64,
+    mentor_rows: Int64,
+    components: Float64,
+    weights: Float64,
+    n_jobs: int = 1,
+) -> list[tuple[str, ...]]:
+    """The reasons of pairs ``(mentee_rows[i], mentor_rows[i])``: ``pair_reasons``' words.
+
+    Parameters as :class:`BatchReasons`. ``n_jobs > 1`` splits the pairs into that many forked
+    processes (from PARALLEL_PAIRS pairs; fastest when the pairs are sorted by mentee, as each
+    process reads the facts of the mentees its pairs span).
+    """
+    e_rows = np.asarray(mentee_rows, dtype=np.int64)
+    m_rows = np.asarray(mentor_rows, dtype=np.int64)
+
+    def part(lo: int, hi: int) -> list[tuple[str, ...]]:
+        if hi <= lo:
+            return []
+        first, last = int(e_rows[lo:hi].min()), int(e_rows[lo:hi].max()) + 1
+        writer = BatchReasons(
+            mentees=mentees[first:last],
+            mentee_facts=mentee_facts[first:last],
+            mentors=mentors,
+            mentor_facts=mentor_facts,
+            weights=weights,
+        )
+        return writer(e_rows[lo:hi] - first, m_rows[lo:hi], components[lo:hi])
+
+    p = len(e_rows)
+    if n_jobs <= 1 or p < PARALLEL_PAIRS:
+        return part(0, p)
+    bounds = np.linspace(0, p, n_jobs + 1).astype(int).tolist()
+    parts = in_processes(part, list(itertools.pairwise(bounds)))
+    return [texts for piece in parts for texts in piece]
