@@ -36,6 +36,7 @@ from mentorship.models import (
     MatchingRun,
     MatchRequest,
     Membership,
+    MentorAvailability,
     Mentorship,
     MentorshipStatus,
     NetworkPlan,
@@ -646,6 +647,10 @@ register("exclusions", export=None, erase=erase_exclusions, models=[Exclusion], 
 # A matching run names its coordinators by id and holds scores: it stays, pointing at the
 # pseudonymised account (its draft proposals are in "proposals").
 register("matching_runs", export=None, erase=None, models=[MatchingRun])
+# A mentor's availability for the matching mask is a flag and two counters, no content: it
+# stays, pointing at the pseudonymised account, and the erasure sets it unavailable
+# (matching_adapter.forget_mentor, through erase_profile and erase_memberships).
+register("matching_availability", export=None, erase=None, models=[MentorAvailability])
 # Match requests hold no text: they stay, pointing at the pseudonymised account.
 register("match_requests", export=export_match_requests, erase=None, models=[MatchRequest])
 register("proposals", export=export_proposals, erase=erase_proposals, models=[Proposal], order=30)
