@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from mentorship.access import require_role
 from mentorship.errors import NotFound
-from mentorship.matching_adapter import COMPONENTS, component_label
+from mentorship.matching_adapter import COMPONENTS, component_label, programme_weights
 from mentorship.models import (
     SEAT_HOLDING_STATUSES,
     MatchRequest,
@@ -113,9 +113,14 @@ def person_summary(user: User) -> PersonSummary:
     )
 
 
-def components_of(values: Mapping[str, float]) -> list[Component]:
-    """The engine's components in its order (any newer ones after), with plain labels."""
+def components_of(
+    values: Mapping[str, float], weights: Mapping[str, float] | None = None
+) -> list[Component]:
+    """The engine's components in its order (any newer ones after), with plain labels; those
+    the programme leaves out of the score (weight 0 in `weights`) are not shown."""
     names = [c for c in COMPONENTS if c in values] + sorted(set(values) - set(COMPONENTS))
+    if weights is not None:
+        names = [name for name in names if weights.get(name, 1.0) > 0]
     return [
         Component(name, component_label(name), min(max(float(values[name]), 0.0), 1.0))
         for name in names
@@ -124,11 +129,15 @@ def components_of(values: Mapping[str, float]) -> list[Component]:
 
 def suggestions_of(proposals: list[Proposal]) -> list[Suggestion]:
     """Shortlist cards, with how responsive each mentor is in the proposal's programme."""
+    weights = {
+        programme.pk: programme_weights(programme)
+        for programme in Programme.objects.filter(pk__in={p.programme_id for p in proposals})
+    }
     return [
         Suggestion(
             proposal=p,
             mentor=person_summary(p.mentor),
-            components=components_of(p.components or {}),
+            components=components_of(p.components or {}, weights.get(p.programme_id)),
             responsiveness=p.responsiveness,  # type: ignore[attr-defined]
         )
         for p in with_responsiveness(proposals)

@@ -56,6 +56,14 @@ def test_components_follow_the_engines_order_and_stay_between_0_and_1():
     ]
 
 
+def test_components_the_programme_leaves_out_are_not_shown():
+    values = {"topic_fit": 0.5, "responsiveness": 0.5, "network_fit": 0.9}
+    weights = {"topic_fit": 0.2, "responsiveness": 0.0, "network_fit": 0.3}
+
+    assert [c.name for c in sl.components_of(values, weights)] == ["topic_fit", "network_fit"]
+    assert [c.name for c in sl.components_of(values)] == list(values)
+
+
 def test_a_mentors_summary_names_the_current_role_and_practicalities(programme):
     mentor = factories.member(
         programme,
