@@ -8,9 +8,11 @@ arrays aligned with :attr:`MentorIndex.ids`, so they never rebuild it.
 On disk (:meth:`MentorIndex.save`) an index is one directory: ``matrix.npy`` (the mentor
 features, uncompressed so that :meth:`MentorIndex.load` can memory-map it and every worker
 process shares one copy in the page cache), ``model.pickle`` (the fitted vocabularies, TF-IDF
-and SVD: small), ``mentors.json`` (the normalised mentor lines the reasons are written from) and
-``index.json`` (format, date, sizes). Load only directories your own code saved: the model is a
-pickle.
+and SVD: small), ``mentors.jsonl`` (the normalised mentor lines the reasons are written from,
+one per line, with ``offsets.npy`` where each starts: a loaded index parses only the lines of
+the mentors it proposes), ``rules.json`` (ids, languages, exclusions and whether each mentor
+takes mentees: the hard rules over every row) and ``index.json`` (format, date, sizes). Load
+only directories your own code saved: the model is a pickle.
 """
 
 from __future__ import annotations
@@ -55,12 +57,39 @@ __all__ = ["DRIFT_LIMIT", "FORMAT", "SIGNALS", "MentorIndex"]
 Float32 = NDArray[np.float32]
 Float64 = NDArray[np.float64]
 
-FORMAT = 1  # version of the on-disk layout; load() refuses others
+FORMAT = 2  # version of the on-disk layout; load() refuses others
 # with_mentor() gives up (None: refit everyone) when more than this share of the mentor's topics,
 # industries and skill/certification words are unknown to the fitted model.
 DRIFT_LIMIT = 0.25
 SIGNALS = ("responsiveness", "network_reach")  # the keys propose(signals=...) accepts
-_MATRIX, _MODEL, _MENTORS, _META = "matrix.npy", "model.pickle", "mentors.json", "index.json"
+_MATRIX, _MODEL, _META = "matrix.npy", "model.pickle", "index.json"
+_MENTORS, _OFFSETS, _RULES = "mentors.jsonl", "offsets.npy", "rules.json"
+_FILES = (_MATRIX, _MODEL, _MENTORS, _OFFSETS, _RULES, _META)
+
+
+class _SavedMentors(Sequence[dict[str, object]]):
+    """The mentor lines of a saved index, parsed one at a time when first read (a propose
+    reads only the lines of the mentors it proposes): loading 10,000 lines up front costs half
+    a second in every worker after every version bump."""
+
+    def __init__(self, path: Path, offsets: NDArray[np.int64]) -> None:
+        self._data = path.read_bytes()
+        self._offsets = offsets
+        self._parsed: dict[int, dict[str, object]] = {}
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, j: Any) -> Any:
+        if isinstance(j, slice):
+            return [self[i] for i in range(*j.indices(len(self)))]
+        j = range(len(self))[j]  # negative indices, IndexError
+        line = self._parsed.get(j)
+        if line is None:
+            start, stop = int(self._offsets[j]), int(self._offsets[j + 1])
+            line = Profile(json.loads(self._data[start:stop]))
+            self._parsed[j] = line
+        return line
 
 
 class MentorIndex:
@@ -78,9 +107,13 @@ class MentorIndex:
         *,
         model: FeatureModel,
         as_of: dt.date,
-        mentors: list[dict[str, object]],
+        mentors: Sequence[dict[str, object]],
         matrix: Float32,
+        rules: Mapping[str, Any] | None = None,
     ) -> None:
+        """``rules``: the hard rules of every mentor as :meth:`save` writes them (``ids``,
+        ``active``, ``languages``, ``exclude``), so that a loaded index need not read every
+        mentor line; None computes them from ``mentors``."""
         if matrix.shape != (len(mentors), model.layout.width):
             raise ValueError(
                 f"MentorIndex: matrix {matrix.shape} does not fit {len(mentors)} mentors "
@@ -90,8 +123,17 @@ class MentorIndex:
         self.as_of = as_of
         self.mentors = mentors
         self.matrix = matrix
-        self.ids: tuple[str, ...] = tuple(str(m["id"]) for m in mentors)
-        self.rules = _Rules.of_profiles(mentors)
+        if rules is None:
+            self.ids: tuple[str, ...] = tuple(str(m["id"]) for m in mentors)
+            self.rules = _Rules.of_profiles(mentors)
+        else:
+            self.ids = tuple(rules["ids"])
+            self.rules = _Rules(
+                ids=rules["ids"],
+                active=np.array(rules["active"], dtype=bool),
+                languages=rules["languages"],
+                exclude=rules["exclude"],
+            )
         self._row = {pid: j for j, pid in enumerate(self.ids)}
         self._facts: dict[int, Derived] = {}
 
@@ -181,7 +223,20 @@ class MentorIndex:
         try:
             np.save(work / _MATRIX, np.ascontiguousarray(self.matrix, dtype=np.float32))
             (work / _MODEL).write_bytes(pickle.dumps(self.model, protocol=5))
-            (work / _MENTORS).write_text(json.dumps(self.mentors, ensure_ascii=False), "utf-8")
+            lines = [
+                json.dumps(m, ensure_ascii=False).encode("utf-8") + b"\n" for m in self.mentors
+            ]
+            (work / _MENTORS).write_bytes(b"".join(lines))
+            offsets = np.zeros(len(lines) + 1, dtype=np.int64)
+            np.cumsum([len(line) for line in lines], out=offsets[1:])
+            np.save(work / _OFFSETS, offsets)
+            rules = {
+                "ids": list(self.ids),
+                "active": [bool(m["capacity"] > 0 and m["accepting"]) for m in self.mentors],  # type: ignore[operator]
+                "languages": [m["languages"] for m in self.mentors],
+                "exclude": [m["exclude"] for m in self.mentors],
+            }
+            (work / _RULES).write_text(json.dumps(rules, ensure_ascii=False), "utf-8")
             meta = {
                 "format": FORMAT,
                 "as_of": self.as_of.isoformat(),
@@ -190,7 +245,7 @@ class MentorIndex:
                 "components": list(COMPONENTS),
             }
             (work / _META).write_text(json.dumps(meta), "utf-8")
-            for name in (_MATRIX, _MODEL, _MENTORS, _META):
+            for name in _FILES:
                 with open(work / name, "rb") as handle:
                     os.fsync(handle.fileno())
             os.chmod(work, 0o755)
@@ -223,14 +278,24 @@ class MentorIndex:
                 f"{meta.get('components')!r}; this engine reads format {FORMAT} with "
                 f"{list(COMPONENTS)}: build it again"
             )
-        matrix = np.load(directory / _MATRIX, mmap_mode="r" if mmap else None)
-        model = pickle.loads((directory / _MODEL).read_bytes())
-        mentors: list[dict[str, object]] = [
-            Profile(m) for m in json.loads((directory / _MENTORS).read_text("utf-8"))
-        ]
+        try:
+            matrix = np.load(directory / _MATRIX, mmap_mode="r" if mmap else None)
+            model = pickle.loads((directory / _MODEL).read_bytes())
+            mentors = _SavedMentors(directory / _MENTORS, np.load(directory / _OFFSETS))
+            rules = json.loads((directory / _RULES).read_text("utf-8"))
+        except (OSError, ValueError, pickle.UnpicklingError) as exc:
+            raise ValueError(f"{directory}: not a complete mentor index ({exc})") from None
         if matrix.dtype != np.float32:
             raise ValueError(f"{directory}: matrix is {matrix.dtype}, expected float32")
-        return cls(model=model, as_of=parse_as_of(meta["as_of"]), mentors=mentors, matrix=matrix)
+        if len(rules["ids"]) != len(mentors):
+            raise ValueError(f"{directory}: {len(rules['ids'])} ids for {len(mentors)} mentors")
+        return cls(
+            model=model,
+            as_of=parse_as_of(meta["as_of"]),
+            mentors=mentors,
+            matrix=matrix,
+            rules=rules,
+        )
 
     # ----------------------------------------------------------------------------- querying
     def _fact(self, j: int) -> Derived:

@@ -44,6 +44,23 @@ def test_a_saved_index_loads_memory_mapped_and_proposes_the_same(index, cohort, 
     np.testing.assert_array_equal(in_memory.matrix, index.matrix)
 
 
+def test_a_loaded_index_reads_only_the_lines_of_the_mentors_it_proposes(index, cohort, tmp_path):
+    index.save(tmp_path / "v1")
+    loaded = MentorIndex.load(tmp_path / "v1")
+    assert loaded.mentors._parsed == {}  # type: ignore[attr-defined]
+    [proposal] = loaded.propose(cohort.mentees[0], top=1)
+    assert loaded.mentors._parsed.keys() == {loaded.ids.index(proposal.mentor)}  # type: ignore[attr-defined]
+    assert loaded.mentors[-1] == index.mentors[-1]
+    assert list(loaded.mentors) == list(index.mentors)
+
+
+def test_load_refuses_an_index_with_a_file_missing(index, tmp_path):
+    index.save(tmp_path / "v1")
+    (tmp_path / "v1" / "rules.json").unlink()
+    with pytest.raises(ValueError, match="not a complete mentor index"):
+        MentorIndex.load(tmp_path / "v1")
+
+
 def test_save_replaces_a_directory_as_a_whole_and_leaves_nothing_beside_it(cohort, tmp_path):
     small = MentorIndex.build(cohort.mentors[:10], as_of=AS_OF)
     small.save(tmp_path / "current")
