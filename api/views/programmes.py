@@ -25,7 +25,7 @@ from api.views.base import ListView, caller, choice_param, validated
 from mentorship.selectors.cadence import STATUSES, programme_cadence
 from mentorship.selectors.exports import cadence_export, csv_lines
 from mentorship.selectors.programmes import programme_for, programmes_with_roles_for
-from mentorship.selectors.proposals import matching_run_for, matching_runs_for
+from mentorship.selectors.proposals import RUN_PAIRS, matching_run_for, matching_runs_for
 from mentorship.selectors.stats import programme_stats
 from mentorship.services import matching_runs, programmes
 
@@ -37,8 +37,6 @@ PAGE_PARAMS = [
     OpenApiParameter(p["name"], p["schema"], description=p["description"])
     for p in CadencePagination().get_schema_operation_parameters(None)
 ]
-#: What a run's serializer reads of its pairs, fetched for all of them at once.
-RUN_PAIRS = ("proposals__mentor__profile__positions", "proposals__mentee__profile__positions")
 
 
 class ProgrammeListView(ListView):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from mentorship import matching_adapter
 from mentorship.access import Viewer, require_role
@@ -66,6 +66,19 @@ def match_request_for(user: User, pk: int) -> MatchRequest:
     return request
 
 
+#: A run's pairs with what its readers show of them, fetched for all of them at once: the people
+#: and profiles joined to the pairs (prefetching them instead makes, in Django 5.2, one OR per
+#: person, which SQLite refuses beyond 1,000 pairs), their careers prefetched.
+RUN_PAIRS = (
+    Prefetch(
+        "proposals",
+        queryset=Proposal.objects.select_related("mentor__profile", "mentee__profile"),
+    ),
+    "proposals__mentor__profile__positions",
+    "proposals__mentee__profile__positions",
+)
+
+
 def matching_runs_for(user: User, slug: str) -> QuerySet[MatchingRun]:
     programme = coordinated_programme(user, slug)
     return MatchingRun.objects.filter(programme=programme).select_related(
@@ -74,7 +87,7 @@ def matching_runs_for(user: User, slug: str) -> QuerySet[MatchingRun]:
 
 
 def matching_run_for(
-    user: User, slug: str, pk: int, *, prefetch: Sequence[str] = ()
+    user: User, slug: str, pk: int, *, prefetch: Sequence[str | Prefetch] = ()
 ) -> MatchingRun:
     """One run of a programme the user coordinates; `prefetch` names the relations its caller
     reads (its pairs, for the API), fetched with it."""

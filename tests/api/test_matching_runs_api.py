@@ -8,7 +8,16 @@ from typing import Any
 import pytest
 
 from mentorship import factories
-from mentorship.models import MatchingRun, MatchingRunStatus, Programme, Role, User
+from mentorship.models import (
+    MatchingRun,
+    MatchingRunStatus,
+    Profile,
+    Programme,
+    Proposal,
+    ProposalStatus,
+    Role,
+    User,
+)
 from mentorship.services.matching_runs import compute_matching_run
 from tests.api.conftest import Api, assert_error
 
@@ -137,3 +146,33 @@ def test_only_the_programmes_coordinators_start_runs(
 
     assert_error(response, status)
     assert not MatchingRun.objects.exists()
+
+
+def test_a_run_of_1200_pairs_reads_in_one_answer(
+    api: type[Api], programme: Programme, coordinator: User
+) -> None:
+    """Its people are joined, not prefetched one OR each (SQLite refuses 1,000 of those)."""
+    users = User.objects.bulk_create(User(username=f"pair-{i}") for i in range(2400))
+    Profile.objects.bulk_create(Profile(user=u) for u in users)
+    run = MatchingRun.objects.create(
+        programme=programme, mode="optimal", status=MatchingRunStatus.DRAFT, created_by=coordinator
+    )
+    Proposal.objects.bulk_create(
+        Proposal(
+            programme=programme,
+            mentee=users[i],
+            mentor=users[1200 + i],
+            matching_run=run,
+            rank=1,
+            score=0.5,
+            components={},
+            reasons=[],
+            status=ProposalStatus.DRAFT,
+        )
+        for i in range(1200)
+    )
+
+    response = api(coordinator).get(f"{runs_url(programme)}{run.pk}/")
+
+    assert response.status_code == 200, response.content[:300]
+    assert len(response.json()["proposals"]) == 1200
