@@ -224,6 +224,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mentorship <mentorship@local
 
 # Celery: with no broker, tasks run in-process (the embedded default).
 CELERY_TASK_ALWAYS_EAGER = not env_str("CELERY_BROKER_URL")
+# Without a broker, a coordinator's cohort matching run computes on a thread of the web process
+# that started it, after the 202 (a run of thousands of mentees takes seconds); off, it computes
+# inside that request. A run whose process died is failed by the stalled-runs job.
+MATCHING_RUNS_IN_THREAD = env_bool("MATCHING_RUNS_IN_THREAD", True)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "memory://localhost/"
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_EAGER_PROPAGATES = True

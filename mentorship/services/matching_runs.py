@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -90,15 +92,32 @@ def start_matching_run(*, actor: User, programme: Programme, mode: str) -> Match
 
 
 def queue_run(run_id: int) -> None:
-    """After commit: hand the run to a worker (or compute it now, without a broker). A broker
+    """After commit: hand the run to a worker (without a broker: compute it on a thread of this
+    process, or in this request when MATCHING_RUNS_IN_THREAD is off). A broker
     that is down fails the run at once, so the programme is not blocked."""
     from mentorship.tasks import compute_matching_run
 
+    if settings.CELERY_TASK_ALWAYS_EAGER and settings.MATCHING_RUNS_IN_THREAD:
+        threading.Thread(
+            target=_compute_on_thread, args=(run_id,), name=f"matching-run-{run_id}", daemon=True
+        ).start()
+        return
     try:
         compute_matching_run.delay(run_id)
     except OperationalError:
         logger.exception("Could not queue matching run %s.", run_id)
         _fail(run_id, NO_WORKER)
+
+
+def _compute_on_thread(run_id: int) -> None:
+    """A run computed beside the requests of this process (no broker): its own connection,
+    closed when done; any failure is recorded on the run by compute_matching_run."""
+    try:
+        compute_matching_run(run_id=run_id)
+    except Exception:
+        logger.exception("Matching run %s failed on its thread.", run_id)
+    finally:
+        connection.close()
 
 
 def _set_progress(run_id: int, stage: str, percent: int, **fields: Any) -> bool:

@@ -67,6 +67,25 @@ def test_starting_a_run_answers_202_with_a_running_run_then_its_draft(
     assert len(done["proposals"]) == done["summary"]["matched"] == 2
 
 
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_a_run_computes_on_a_thread_after_the_answer(
+    api: type[Api], programme: Programme, coordinator: User, cohort: list[User], settings
+) -> None:
+    import threading
+
+    settings.MATCHING_RUNS_IN_THREAD = True
+    response = api(coordinator).post(runs_url(programme), {"mode": "optimal"})
+
+    assert response.status_code == 202, response.content
+    [thread] = [
+        t for t in threading.enumerate() if t.name == f"matching-run-{response.json()['id']}"
+    ]
+    thread.join(timeout=60)
+    run = MatchingRun.objects.get(pk=response.json()["id"])
+    assert run.status == MatchingRunStatus.DRAFT
+    assert run.proposals.count() == run.summary["matched"] == 2
+
+
 def test_a_running_run_shows_its_progress(
     api: type[Api], programme: Programme, coordinator: User
 ) -> None:
