@@ -11,7 +11,7 @@ of the work.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -59,12 +59,9 @@ _C = {name: c for c, name in enumerate(COMPONENTS)}
 Profile = Mapping[str, object]
 
 
-def _ids(lists: Sequence[Sequence[str]]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for items in lists:
-        for item in items:
-            out.setdefault(item, len(out))
-    return out
+def _ids(lists: Iterable[Iterable[str]]) -> dict[str, int]:
+    """Each distinct item's number, in the order of first appearance."""
+    return {item: i for i, item in enumerate(dict.fromkeys(itertools.chain.from_iterable(lists)))}
 
 
 def _place(
@@ -83,29 +80,18 @@ def _place(
 def _dense(
     values: Sequence[Mapping[str, float]], index: Mapping[str, int], fn: Callable[[float], float]
 ) -> Float64:
-    rows: list[int] = []
-    cols: list[int] = []
-    out: list[float] = []
-    for i, row in enumerate(values):
-        for key, value in row.items():
-            rows.append(i)
-            cols.append(index[key])
-            out.append(fn(value))
+    rows = [i for i, row in enumerate(values) for _ in row]
+    cols = [index[key] for row in values for key in row]
+    out = [fn(value) for row in values for value in row.values()]
     return _place((len(values), max(len(index), 1)), 0.0, np.float64, (rows, cols), out)
 
 
 def _aims(values: Sequence[Mapping[str, float]], index: Mapping[str, int]) -> tuple[Float64, Int64]:
     """A mentee's aims as (n, len(index)) weights, and each key's place in the aims' order."""
-    rows: list[int] = []
-    cols: list[int] = []
-    weights: list[float] = []
-    places: list[int] = []
-    for i, row in enumerate(values):
-        for place, (key, weight) in enumerate(row.items()):
-            rows.append(i)
-            cols.append(index[key])
-            weights.append(weight)
-            places.append(place)
+    rows = [i for i, row in enumerate(values) for _ in row]
+    cols = [index[key] for row in values for key in row]
+    weights = [weight for row in values for weight in row.values()]
+    places = [place for row in values for place in range(len(row))]
     shape = (len(values), max(len(index), 1))
     return (
         _place(shape, 0.0, np.float64, (rows, cols), weights),
@@ -137,14 +123,9 @@ def _membership(lists: Int64, size: int) -> Bool:
 
 def _whole_years(values: Sequence[Mapping[str, float]], index: Mapping[str, int]) -> Int64:
     """round(years) per key, as reasons.py's _years rounds them (-1 when absent)."""
-    rows: list[int] = []
-    cols: list[int] = []
-    out: list[int] = []
-    for i, row in enumerate(values):
-        for key, years in row.items():
-            rows.append(i)
-            cols.append(index[key])
-            out.append(round(years))
+    rows = [i for i, row in enumerate(values) for _ in row]
+    cols = [index[key] for row in values for key in row]
+    out = [round(years) for row in values for years in row.values()]
     return _place((len(values), max(len(index), 1)), -1, np.int64, (rows, cols), out)
 
 
@@ -247,13 +228,10 @@ class _Side:
             )
             self.reach = [p["network_reach"] for p in profiles]
         else:
-            width = max((len(row) for row in items), default=0)
-            self.skill_lower = np.full((n, max(width, 1)), -1, dtype=np.int64)
-            self.skill_text = np.full((n, max(width, 1)), -1, dtype=np.int64)
-            for i, row in enumerate(items):
-                for k, item in enumerate(row):
-                    self.skill_lower[i, k] = skills[item.lower()]
-                    self.skill_text[i, k] = originals[item]
+            self.skill_text = _lists(items, originals)
+            # each original text's lower-case id, looked up once per distinct text
+            lower = np.array([skills[t.lower()] for t in originals] or [0], dtype=np.int64)
+            self.skill_lower = np.where(self.skill_text >= 0, lower[self.skill_text], -1)
             # pair_reasons takes the first best key in the order of the mentee's aims
             self.industry, self.industry_order = _aims([f.industry_aims for f in facts], industries)
             self.function, self.function_order = _aims([f.function_aims for f in facts], functions)
