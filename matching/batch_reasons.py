@@ -64,38 +64,58 @@ def _ids(lists: Iterable[Iterable[str]]) -> dict[str, int]:
     return {item: i for i, item in enumerate(dict.fromkeys(itertools.chain.from_iterable(lists)))}
 
 
+def _flat(groups: Sequence[Iterable[Any]]) -> tuple[Int64, Int64, list[Any]]:
+    """The groups' items one after the other: each item's group, its place in its group, and
+    the items (iterating a mapping gives its keys)."""
+    lengths = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))  # type: ignore[arg-type]
+    items = list(itertools.chain.from_iterable(groups))
+    rows = np.repeat(np.arange(len(groups), dtype=np.int64), lengths)
+    places = np.arange(len(items), dtype=np.int64) - np.repeat(
+        np.cumsum(lengths) - lengths, lengths
+    )
+    return rows, places, items
+
+
+def _values(rows: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """The mappings' values one after the other (in the order :func:`_flat` gives their keys)."""
+    return list(itertools.chain.from_iterable(row.values() for row in rows))
+
+
+def _codes(items: Sequence[str], index: Mapping[str, int]) -> Int64:
+    """Each item's number in ``index``, -1 for items it does not hold."""
+    get = index.get
+    return np.fromiter(map(get, items, itertools.repeat(-1)), dtype=np.int64, count=len(items))
+
+
 def _place(
-    shape: tuple[int, int],
-    fill: object,
-    dtype: type,
-    at: tuple[list[int], list[int]],
-    values: list[Any],
+    shape: tuple[int, int], fill: object, dtype: type, rows: Int64, cols: Int64, values: Any
 ) -> NDArray[Any]:
-    """An array of ``fill`` with ``values`` at the (row, column) pairs ``at``, in one step."""
+    """An array of ``fill`` with ``values`` at the (row, column) pairs, in one step."""
     out: NDArray[Any] = np.full(shape, fill, dtype=dtype)
-    out[at[0], at[1]] = values
+    out[rows, cols] = values
     return out
+
+
+def _width(index: Mapping[str, int]) -> int:
+    return max(len(index), 1)
 
 
 def _dense(
     values: Sequence[Mapping[str, float]], index: Mapping[str, int], fn: Callable[[float], float]
 ) -> Float64:
-    rows = [i for i, row in enumerate(values) for _ in row]
-    cols = [index[key] for row in values for key in row]
-    out = [fn(value) for row in values for value in row.values()]
-    return _place((len(values), max(len(index), 1)), 0.0, np.float64, (rows, cols), out)
+    rows, _, keys = _flat(values)
+    out = list(map(fn, _values(values)))
+    return _place((len(values), _width(index)), 0.0, np.float64, rows, _codes(keys, index), out)
 
 
 def _aims(values: Sequence[Mapping[str, float]], index: Mapping[str, int]) -> tuple[Float64, Int64]:
     """A mentee's aims as (n, len(index)) weights, and each key's place in the aims' order."""
-    rows = [i for i, row in enumerate(values) for _ in row]
-    cols = [index[key] for row in values for key in row]
-    weights = [weight for row in values for weight in row.values()]
-    places = [place for row in values for place in range(len(row))]
-    shape = (len(values), max(len(index), 1))
+    rows, places, keys = _flat(values)
+    cols = _codes(keys, index)
+    shape = (len(values), _width(index))
     return (
-        _place(shape, 0.0, np.float64, (rows, cols), weights),
-        _place(shape, _BIG, np.int64, (rows, cols), places),
+        _place(shape, 0.0, np.float64, rows, cols, _values(values)),
+        _place(shape, _BIG, np.int64, rows, cols, places),
     )
 
 
@@ -123,32 +143,23 @@ def _membership(lists: Int64, size: int) -> Bool:
 
 def _whole_years(values: Sequence[Mapping[str, float]], index: Mapping[str, int]) -> Int64:
     """round(years) per key, as reasons.py's _years rounds them (-1 when absent)."""
-    rows = [i for i, row in enumerate(values) for _ in row]
-    cols = [index[key] for row in values for key in row]
-    out = [round(years) for row in values for years in row.values()]
-    return _place((len(values), max(len(index), 1)), -1, np.int64, (rows, cols), out)
+    rows, _, keys = _flat(values)
+    out = list(map(round, _values(values)))
+    return _place((len(values), _width(index)), -1, np.int64, rows, _codes(keys, index), out)
 
 
 def _flags(sets: Sequence[frozenset[str]], index: Mapping[str, int]) -> Bool:
-    rows: list[int] = []
-    cols: list[int] = []
-    for i, keys in enumerate(sets):
-        for key in keys:
-            j = index.get(key)
-            if j is not None:
-                rows.append(i)
-                cols.append(j)
-    return _place((len(sets), max(len(index), 1)), False, bool, (rows, cols), [True] * len(rows))
+    rows, _, keys = _flat(sets)
+    cols = _codes(keys, index)
+    known = cols >= 0
+    return _place((len(sets), _width(index)), False, bool, rows[known], cols[known], True)
 
 
 def _lists(lists: Sequence[Sequence[str]], index: Mapping[str, int]) -> Int64:
     """(n, longest) ids of each list's labels in its order, -1 padding."""
-    width = max((len(x) for x in lists), default=0) or 1
-    rows = [i for i, items in enumerate(lists) for _ in items]
-    cols = [k for items in lists for k in range(len(items))]
-    out = np.full((len(lists), width), -1, dtype=np.int64)
-    out[rows, cols] = [index[x] for items in lists for x in items]
-    return out
+    rows, places, items = _flat(lists)
+    width = int(places.max()) + 1 if len(places) else 1
+    return _place((len(lists), width), -1, np.int64, rows, places, _codes(items, index))
 
 
 def _first(ids: Int64, hit: Bool, n: int | None = None) -> Int64:
@@ -177,6 +188,7 @@ class _Side:
         self,
         profiles: Sequence[Profile],
         facts: Sequence[Derived],
+        items: Sequence[Sequence[str]],
         vocab: Mapping[str, Mapping[str, int]],
         *,
         mentor: bool,
@@ -201,14 +213,16 @@ class _Side:
         self.industry_current = _flags([f.current_industries for f in facts], industries)
         self.function_current = _flags([f.current_functions for f in facts], functions)
         skills, originals = vocab["skills"], vocab["skill_texts"]
-        items = [[*p["skills"], *p["certifications"]] for p in profiles]  # type: ignore[misc]
+        self.skill_text = _lists(items, originals)
+        # each original text's lower-case id, looked up once per distinct text
+        lower = np.array([skills[t.lower()] for t in originals] or [0], dtype=np.int64)
+        self.skill_lower = np.where(self.skill_text >= 0, lower[self.skill_text], -1)
         if mentor:
             # (mentor, skill) codes, sorted: a pair shares a skill when its code is found here
             self.n_skills = max(len(skills), 1)
-            codes = {
-                i * self.n_skills + skills[s.lower()] for i, row in enumerate(items) for s in row
-            }
-            self.skill_codes = np.array(sorted(codes), dtype=np.int64)
+            at = self.skill_lower >= 0
+            mentor_of = np.nonzero(at)[0]
+            self.skill_codes = np.unique(mentor_of * self.n_skills + self.skill_lower[at])
             self.industry = _dense([f.industry_years for f in facts], industries, _exp1)
             self.function = _dense([f.function_years for f in facts], functions, _exp1)
             self.industry_years = _whole_years([f.industry_years for f in facts], industries)
@@ -228,23 +242,25 @@ class _Side:
             )
             self.reach = [p["network_reach"] for p in profiles]
         else:
-            self.skill_text = _lists(items, originals)
-            # each original text's lower-case id, looked up once per distinct text
-            lower = np.array([skills[t.lower()] for t in originals] or [0], dtype=np.int64)
-            self.skill_lower = np.where(self.skill_text >= 0, lower[self.skill_text], -1)
             # pair_reasons takes the first best key in the order of the mentee's aims
             self.industry, self.industry_order = _aims([f.industry_aims for f in facts], industries)
             self.function, self.function_order = _aims([f.function_aims for f in facts], functions)
             sources = vocab["sources"]
-            self.industry_about = np.zeros_like(self.industry_current)
-            self.function_source = np.zeros(self.function_current.shape, dtype=np.int64)
-            for i, f in enumerate(facts):
-                for key, source in f.industry_aim_source.items():
-                    if source == "about" and key in industries:
-                        self.industry_about[i, industries[key]] = True
-                for key, source in f.function_aim_source.items():
-                    if key in functions:
-                        self.function_source[i, functions[key]] = sources[source]
+            given = [f.industry_aim_source for f in facts]
+            rows, _, keys = _flat(given)
+            cols = _codes(keys, industries)
+            about = (cols >= 0) & np.array([x == "about" for x in _values(given)], dtype=bool)
+            shape = self.industry_current.shape
+            self.industry_about = _place(shape, False, bool, rows[about], cols[about], True)
+            given = [f.function_aim_source for f in facts]
+            rows, _, keys = _flat(given)
+            cols = _codes(keys, functions)
+            known = cols >= 0
+            source = _codes(_values(given), sources)
+            shape = self.function_current.shape
+            self.function_source = _place(
+                shape, 0, np.int64, rows[known], cols[known], source[known]
+            )
             self.gaps = [p["network_gaps"] for p in profiles]
 
 
@@ -442,12 +458,14 @@ class BatchReasons:
         self.mentees, self.mentee_facts = mentees, mentee_facts
         self.mentors, self.mentor_facts = mentors, mentor_facts
         everyone = [*mentees, *mentors]
-        items = [[*x["skills"], *x["certifications"]] for x in everyone]  # type: ignore[misc]
+        e_items = [[*x["skills"], *x["certifications"]] for x in mentees]  # type: ignore[misc]
+        m_items = [[*x["skills"], *x["certifications"]] for x in mentors]  # type: ignore[misc]
+        texts = _ids([*e_items, *m_items])
         vocab = {
             "topics": _ids([x["topics"] for x in everyone]),  # type: ignore[misc]
             "formats": _ids([x["formats"] for x in everyone]),  # type: ignore[misc]
-            "skills": _ids([[s.lower() for s in row] for row in items]),
-            "skill_texts": _ids(items),
+            "skills": _ids([[t.lower() for t in texts]]),
+            "skill_texts": texts,
             "industries": _ids(
                 [list(f.industry_aims) for f in mentee_facts]
                 + [list(f.industry_years) for f in mentor_facts]
@@ -458,9 +476,10 @@ class BatchReasons:
             ),
             "sources": _ids([[""], *(list(f.function_aim_source.values()) for f in mentee_facts)]),
         }
-        self.e = _Side(mentees, mentee_facts, vocab, mentor=False)
-        self.m = _Side(mentors, mentor_facts, vocab, mentor=True)
+        self.e = _Side(mentees, mentee_facts, e_items, vocab, mentor=False)
+        self.m = _Side(mentors, mentor_facts, m_items, vocab, mentor=True)
         self.w = {c: float(weights[i]) for i, c in enumerate(COMPONENTS)}
+        self._known: dict[str, dict[tuple[int, ...], str]] = {}  # kind -> key -> words
 
     def __call__(
         self, mentee_rows: Int64, mentor_rows: Int64, components: Float64
@@ -495,10 +514,14 @@ class BatchReasons:
             _, first, inverse = np.unique(
                 _one_number(keys[kind][rows]), axis=0, return_index=True, return_inverse=True
             )
-            words = [self._write(kind, int(rows[i]), pe, pm, comps) for i in first.tolist()]
-            texts[rows, k] = np.array(words, dtype=object)[inverse.ravel()]
-        chosen = np.take_along_axis(texts, order[:, : r.MAX_REASONS], axis=1).tolist()
-        out = [tuple(row[:count]) for row, count in zip(chosen, shown.tolist(), strict=True)]
+            texts[rows, k] = np.array(
+                self._words(kind, rows[first], keys[kind], pe, pm, comps), dtype=object
+            )[inverse.ravel()]
+        chosen = np.take_along_axis(texts, order[:, : r.MAX_REASONS], axis=1)
+        # tuples of MAX_REASONS straight from the columns, then the pairs showing fewer cut
+        out = list(zip(*(chosen[:, j].tolist() for j in range(r.MAX_REASONS)), strict=True))
+        for i in np.flatnonzero(shown < r.MAX_REASONS).tolist():
+            out[i] = out[i][: int(shown[i])]
         for i in np.flatnonzero(shown < r.MIN_REASONS).tolist():
             a, b = int(pe[i]), int(pm[i])
             value = dict(zip(COMPONENTS, comps[i].tolist(), strict=True))
@@ -506,6 +529,25 @@ class BatchReasons:
                 self.mentees[a], self.mentors[b], self.mentor_facts[b], value, w
             )
             out[i] = out[i] + tuple(x.text for x in fallbacks[: r.MIN_REASONS - int(shown[i])])
+        return out
+
+    def _words(
+        self, kind: str, rows: Int64, keys: Int64, pe: Int64, pm: Int64, comps: Float64
+    ) -> list[str]:
+        """The words of kind ``kind`` for pairs ``rows`` of this block (each of a distinct key).
+
+        Keys are numbers of mentors, labels and counts that mean the same in every block, so
+        words already written in an earlier block are taken again; a network key is the pair's
+        place in its block, so those are written each time."""
+        if kind == "network":
+            return [self._write(kind, i, pe, pm, comps) for i in rows.tolist()]
+        known = self._known.setdefault(kind, {})
+        out = []
+        for i, key in zip(rows.tolist(), map(tuple, keys[rows].tolist()), strict=True):
+            words = known.get(key)
+            if words is None:
+                words = known[key] = self._write(kind, i, pe, pm, comps)
+            out.append(words)
         return out
 
     def _write(self, kind: str, i: int, pe: Int64, pm: Int64, comps: Float64) -> str:
