@@ -101,33 +101,30 @@ def _width(index: Mapping[str, int]) -> int:
 
 
 def _dense(
-    values: Sequence[Mapping[str, float]], index: Mapping[str, int], fn: Callable[[float], float]
+    values: Sequence[Mapping[str, float]],
+    index: Mapping[str, int],
+    fn: Callable[[float], float],
+    pad: int = 0,
 ) -> Float64:
     rows, _, keys = _flat(values)
     out = list(map(fn, _values(values)))
-    return _place((len(values), _width(index)), 0.0, np.float64, rows, _codes(keys, index), out)
+    shape = (len(values), len(index) + pad)
+    return _place(shape, 0.0, np.float64, rows, _codes(keys, index), out)
 
 
-def _aims(values: Sequence[Mapping[str, float]], index: Mapping[str, int]) -> tuple[Float64, Int64]:
-    """A mentee's aims as (n, len(index)) weights, and each key's place in the aims' order."""
+def _aims(values: Sequence[Mapping[str, float]], index: Mapping[str, int]) -> tuple[Int64, Float64]:
+    """Each mentee's aims in their order: (n, most aims) keys (-1 padding) and weights (0.0)."""
     rows, places, keys = _flat(values)
-    cols = _codes(keys, index)
-    shape = (len(values), _width(index))
+    shape = (len(values), int(places.max()) + 1 if len(places) else 1)
     return (
-        _place(shape, 0.0, np.float64, rows, cols, _values(values)),
-        _place(shape, _BIG, np.int64, rows, cols, places),
+        _place(shape, -1, np.int64, rows, places, _codes(keys, index)),
+        _place(shape, 0.0, np.float64, rows, places, _values(values)),
     )
 
 
 def _experience_from_one_year(years: float) -> float:
     # pair_reasons counts an industry or function from one year of experience on
     return experience(years) if years >= 1.0 else 0.0
-
-
-def _best_share(w: float, aims: Float64, exp: Float64) -> Float64:
-    """max over keys of ``w * RELEVANCE * aim * experience`` (pair_reasons' order of products)."""
-    out: Float64 = ((w * aims) * exp).max(axis=1) if aims.shape[1] else np.zeros(len(aims))
-    return out
 
 
 _BIG = np.iinfo(np.int32).max  # "not in the list" for list positions
@@ -169,16 +166,33 @@ def _first(ids: Int64, hit: Bool, n: int | None = None) -> Int64:
     return out
 
 
-def _one_number(keys: Int64) -> NDArray[np.int64]:
-    """Rows of integer keys as one int64 each (mixed radix), or the rows themselves when the
-    radix would overflow; equal rows give equal numbers and different rows different ones."""
+_DIRECT = 1 << 22  # distinct keys found with a table of this many entries, not a sort
+
+
+def _distinct(keys: Int64) -> tuple[Int64, Int64]:
+    """For rows of integer keys: one row of each distinct key (``first``) and, for every row,
+    the place of its key in ``first`` (``inverse``); ``keys[first][inverse]`` equals ``keys``.
+
+    The keys become one number each (mixed radix); when their range is small enough, the
+    distinct ones are found with a table of that range instead of a sort."""
+    n = len(keys)
     low = keys.min(axis=0)
     span = keys.max(axis=0) - low + 1
-    if float(np.prod(span.astype(np.float64))) >= 2.0**62:
-        return keys
+    size = float(np.prod(span.astype(np.float64)))
+    if size >= 2.0**62:
+        _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+        return first, inverse.ravel()
     radix = np.concatenate([[1], np.cumprod(span[:-1])]).astype(np.int64)
-    out: NDArray[np.int64] = (keys - low) @ radix
-    return out
+    number: Int64 = (keys - low) @ radix
+    if size > max(_DIRECT, 4 * n):
+        _, first, inverse = np.unique(number, return_index=True, return_inverse=True)
+        return first, inverse.ravel()
+    table = np.full(int(size), -1, dtype=np.int64)
+    table[number] = np.arange(n, dtype=np.int64)  # a row of each key (which one is immaterial)
+    present = np.flatnonzero(table >= 0)
+    first = table[present]
+    table[present] = np.arange(len(present), dtype=np.int64)
+    return first, table[number]
 
 
 class _Side:
@@ -223,8 +237,9 @@ class _Side:
             at = self.skill_lower >= 0
             mentor_of = np.nonzero(at)[0]
             self.skill_codes = np.unique(mentor_of * self.n_skills + self.skill_lower[at])
-            self.industry = _dense([f.industry_years for f in facts], industries, _exp1)
-            self.function = _dense([f.function_years for f in facts], functions, _exp1)
+            # a last column of zeros, read by the -1 padding of the mentees' aims
+            self.industry = _dense([f.industry_years for f in facts], industries, _exp1, pad=1)
+            self.function = _dense([f.function_years for f in facts], functions, _exp1, pad=1)
             self.industry_years = _whole_years([f.industry_years for f in facts], industries)
             self.function_years = _whole_years([f.function_years for f in facts], functions)
             led = [{k: v for k, v in f.led_years.items() if v >= 1.0} for f in facts]
@@ -243,8 +258,8 @@ class _Side:
             self.reach = [p["network_reach"] for p in profiles]
         else:
             # pair_reasons takes the first best key in the order of the mentee's aims
-            self.industry, self.industry_order = _aims([f.industry_aims for f in facts], industries)
-            self.function, self.function_order = _aims([f.function_aims for f in facts], functions)
+            self.industry_aims, self.industry = _aims([f.industry_aims for f in facts], industries)
+            self.function_aims, self.function = _aims([f.function_aims for f in facts], functions)
             sources = vocab["sources"]
             given = [f.industry_aim_source for f in facts]
             rows, _, keys = _flat(given)
@@ -267,12 +282,13 @@ class _Side:
 _exp1 = _experience_from_one_year
 
 
-def _best(share: Float64, order: Int64) -> tuple[Float64, Int64]:
-    """Per row: the best share and its column, the first in ``order`` among equal bests."""
-    top = share.max(axis=1) if share.shape[1] else np.zeros(len(share))
-    tied = (share == top[:, None]) & (share > 0.0)
-    column = np.argmin(np.where(tied, order, _BIG), axis=1)
-    return top, column
+def _best(weights: Float64, keys: Int64, experience: Float64, pm: Int64) -> tuple[Float64, Int64]:
+    """Per pair: the best share ``weights * experience`` over the mentee's aims, and its key,
+    the first in the aims' order among equal bests (-1 padding reads a column of zeros)."""
+    share = weights * experience[pm[:, None], keys]
+    top = share.max(axis=1)
+    slot = np.argmax((share == top[:, None]) & (share > 0.0), axis=1)
+    return top, np.take_along_axis(keys, slot[:, None], axis=1)[:, 0]
 
 
 def _shares(
@@ -296,7 +312,7 @@ def _shares(
 
     wr = w["career_relevance"]
     best, column = _best(
-        (wr * RELEVANCE_INDUSTRY * e.industry[pe]) * m.industry[pm], e.industry_order[pe]
+        wr * RELEVANCE_INDUSTRY * e.industry[pe], e.industry_aims[pe], m.industry, pm
     )
     found = best > 0.0
     out[found, col["industry"]] = best[found]
@@ -310,7 +326,7 @@ def _shares(
         ]
     )
     best, column = _best(
-        (wr * RELEVANCE_FUNCTION * e.function[pe]) * m.function[pm], e.function_order[pe]
+        wr * RELEVANCE_FUNCTION * e.function[pe], e.function_aims[pe], m.function, pm
     )
     found = best > 0.0
     out[found, col["function"]] = best[found]
@@ -479,7 +495,9 @@ class BatchReasons:
         self.e = _Side(mentees, mentee_facts, e_items, vocab, mentor=False)
         self.m = _Side(mentors, mentor_facts, m_items, vocab, mentor=True)
         self.w = {c: float(weights[i]) for i, c in enumerate(COMPONENTS)}
-        self._known: dict[str, dict[tuple[int, ...], str]] = {}  # kind -> key -> words
+        self._known: dict[str, dict[tuple[int, ...], int]] = {}  # kind -> key -> number
+        self._texts: list[str] = []  # every distinct text written, by number
+        self._text_numbers: dict[str, int] = {}
 
     def __call__(
         self, mentee_rows: Int64, mentor_rows: Int64, components: Float64
@@ -505,21 +523,19 @@ class BatchReasons:
         shown = np.where(strong >= r.MIN_REASONS, strong, np.minimum(n_found, r.MIN_REASONS))
         place = np.empty_like(order)  # where each kind comes in its pair's order
         np.put_along_axis(place, order, np.arange(len(KINDS))[None, :], axis=1)
-        texts = np.full((len(pe), len(KINDS)), None, dtype=object)
+        chosen = np.full((len(pe), len(KINDS)), -1, dtype=np.int64)  # numbers of the words
         for k, kind in enumerate(KINDS):
             rows = np.flatnonzero(place[:, k] < shown)
             if len(rows) == 0:
                 continue
             # the words depend only on the key: write each distinct key once, for one pair
-            _, first, inverse = np.unique(
-                _one_number(keys[kind][rows]), axis=0, return_index=True, return_inverse=True
-            )
-            texts[rows, k] = np.array(
-                self._words(kind, rows[first], keys[kind], pe, pm, comps), dtype=object
-            )[inverse.ravel()]
-        chosen = np.take_along_axis(texts, order[:, : r.MAX_REASONS], axis=1)
+            first, inverse = _distinct(keys[kind][rows])
+            numbers = self._words(kind, rows[first], keys[kind], pe, pm, comps)
+            chosen[rows, k] = np.array(numbers, dtype=np.int64)[inverse]
+        chosen = np.take_along_axis(chosen, order[:, : r.MAX_REASONS], axis=1)
+        words = np.array([*self._texts, None], dtype=object)  # -1 (not shown) reads None
         # tuples of MAX_REASONS straight from the columns, then the pairs showing fewer cut
-        out = list(zip(*(chosen[:, j].tolist() for j in range(r.MAX_REASONS)), strict=True))
+        out = list(zip(*(words[chosen[:, j]].tolist() for j in range(r.MAX_REASONS)), strict=True))
         for i in np.flatnonzero(shown < r.MAX_REASONS).tolist():
             out[i] = out[i][: int(shown[i])]
         for i in np.flatnonzero(shown < r.MIN_REASONS).tolist():
@@ -533,22 +549,29 @@ class BatchReasons:
 
     def _words(
         self, kind: str, rows: Int64, keys: Int64, pe: Int64, pm: Int64, comps: Float64
-    ) -> list[str]:
-        """The words of kind ``kind`` for pairs ``rows`` of this block (each of a distinct key).
+    ) -> list[int]:
+        """The numbers in ``self._texts`` of the words of kind ``kind`` for pairs ``rows`` of
+        this block (each of a distinct key), written where not known yet.
 
         Keys are numbers of mentors, labels and counts that mean the same in every block, so
         words already written in an earlier block are taken again; a network key is the pair's
         place in its block, so those are written each time."""
         if kind == "network":
-            return [self._write(kind, i, pe, pm, comps) for i in rows.tolist()]
+            return [self._number(self._write(kind, i, pe, pm, comps)) for i in rows.tolist()]
         known = self._known.setdefault(kind, {})
         out = []
         for i, key in zip(rows.tolist(), map(tuple, keys[rows].tolist()), strict=True):
-            words = known.get(key)
-            if words is None:
-                words = known[key] = self._write(kind, i, pe, pm, comps)
-            out.append(words)
+            number = known.get(key)
+            if number is None:
+                number = known[key] = self._number(self._write(kind, i, pe, pm, comps))
+            out.append(number)
         return out
+
+    def _number(self, text: str) -> int:
+        number = self._text_numbers.setdefault(text, len(self._texts))
+        if number == len(self._texts):
+            self._texts.append(text)
+        return number
 
     def _write(self, kind: str, i: int, pe: Int64, pm: Int64, comps: Float64) -> str:
         a, b = int(pe[i]), int(pm[i])
