@@ -166,7 +166,7 @@ def _first(ids: Int64, hit: Bool, n: int | None = None) -> Int64:
     return out
 
 
-_DIRECT = 1 << 22  # distinct keys found with a table of this many entries, not a sort
+_DIRECT = 1 << 16  # distinct keys found with a table of this many entries, not a sort
 
 
 def _distinct(keys: Int64) -> tuple[Int64, Int64]:
@@ -184,7 +184,7 @@ def _distinct(keys: Int64) -> tuple[Int64, Int64]:
         return first, inverse.ravel()
     radix = np.concatenate([[1], np.cumprod(span[:-1])]).astype(np.int64)
     number: Int64 = (keys - low) @ radix
-    if size > max(_DIRECT, 4 * n):
+    if size > max(_DIRECT, 2 * n):
         _, first, inverse = np.unique(number, return_index=True, return_inverse=True)
         return first, inverse.ravel()
     table = np.full(int(size), -1, dtype=np.int64)
@@ -482,15 +482,22 @@ class BatchReasons:
             "formats": _ids([x["formats"] for x in everyone]),  # type: ignore[misc]
             "skills": _ids([[t.lower() for t in texts]]),
             "skill_texts": texts,
+            # iterating a dict gives its keys: no copies of the facts' dicts
             "industries": _ids(
-                [list(f.industry_aims) for f in mentee_facts]
-                + [list(f.industry_years) for f in mentor_facts]
+                itertools.chain(
+                    (f.industry_aims for f in mentee_facts),
+                    (f.industry_years for f in mentor_facts),
+                )
             ),
             "functions": _ids(
-                [list(f.function_aims) for f in mentee_facts]
-                + [list(f.function_years) for f in mentor_facts]
+                itertools.chain(
+                    (f.function_aims for f in mentee_facts),
+                    (f.function_years for f in mentor_facts),
+                )
             ),
-            "sources": _ids([[""], *(list(f.function_aim_source.values()) for f in mentee_facts)]),
+            "sources": _ids(
+                itertools.chain([[""]], (f.function_aim_source.values() for f in mentee_facts))
+            ),
         }
         self.e = _Side(mentees, mentee_facts, e_items, vocab, mentor=False)
         self.m = _Side(mentors, mentor_facts, m_items, vocab, mentor=True)
