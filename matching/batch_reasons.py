@@ -11,7 +11,7 @@ of the work.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -59,69 +59,72 @@ _C = {name: c for c, name in enumerate(COMPONENTS)}
 Profile = Mapping[str, object]
 
 
-def _ids(lists: Sequence[Sequence[str]]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for items in lists:
-        for item in items:
-            out.setdefault(item, len(out))
-    return out
+def _ids(lists: Iterable[Iterable[str]]) -> dict[str, int]:
+    """Each distinct item's number, in the order of first appearance."""
+    return {item: i for i, item in enumerate(dict.fromkeys(itertools.chain.from_iterable(lists)))}
+
+
+def _flat(groups: Sequence[Iterable[Any]]) -> tuple[Int64, Int64, list[Any]]:
+    """The groups' items one after the other: each item's group, its place in its group, and
+    the items (iterating a mapping gives its keys)."""
+    lengths = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))  # type: ignore[arg-type]
+    items = list(itertools.chain.from_iterable(groups))
+    rows = np.repeat(np.arange(len(groups), dtype=np.int64), lengths)
+    places = np.arange(len(items), dtype=np.int64) - np.repeat(
+        np.cumsum(lengths) - lengths, lengths
+    )
+    return rows, places, items
+
+
+def _values(rows: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """The mappings' values one after the other (in the order :func:`_flat` gives their keys)."""
+    return list(itertools.chain.from_iterable(row.values() for row in rows))
+
+
+def _codes(items: Sequence[str], index: Mapping[str, int]) -> Int64:
+    """Each item's number in ``index``, -1 for items it does not hold."""
+    get = index.get
+    return np.fromiter(map(get, items, itertools.repeat(-1)), dtype=np.int64, count=len(items))
 
 
 def _place(
-    shape: tuple[int, int],
-    fill: object,
-    dtype: type,
-    at: tuple[list[int], list[int]],
-    values: list[Any],
+    shape: tuple[int, int], fill: object, dtype: type, rows: Int64, cols: Int64, values: Any
 ) -> NDArray[Any]:
-    """An array of ``fill`` with ``values`` at the (row, column) pairs ``at``, in one step."""
+    """An array of ``fill`` with ``values`` at the (row, column) pairs, in one step."""
     out: NDArray[Any] = np.full(shape, fill, dtype=dtype)
-    out[at[0], at[1]] = values
+    out[rows, cols] = values
     return out
 
 
+def _width(index: Mapping[str, int]) -> int:
+    return max(len(index), 1)
+
+
 def _dense(
-    values: Sequence[Mapping[str, float]], index: Mapping[str, int], fn: Callable[[float], float]
+    values: Sequence[Mapping[str, float]],
+    index: Mapping[str, int],
+    fn: Callable[[float], float],
+    pad: int = 0,
 ) -> Float64:
-    rows: list[int] = []
-    cols: list[int] = []
-    out: list[float] = []
-    for i, row in enumerate(values):
-        for key, value in row.items():
-            rows.append(i)
-            cols.append(index[key])
-            out.append(fn(value))
-    return _place((len(values), max(len(index), 1)), 0.0, np.float64, (rows, cols), out)
+    rows, _, keys = _flat(values)
+    out = list(map(fn, _values(values)))
+    shape = (len(values), len(index) + pad)
+    return _place(shape, 0.0, np.float64, rows, _codes(keys, index), out)
 
 
-def _aims(values: Sequence[Mapping[str, float]], index: Mapping[str, int]) -> tuple[Float64, Int64]:
-    """A mentee's aims as (n, len(index)) weights, and each key's place in the aims' order."""
-    rows: list[int] = []
-    cols: list[int] = []
-    weights: list[float] = []
-    places: list[int] = []
-    for i, row in enumerate(values):
-        for place, (key, weight) in enumerate(row.items()):
-            rows.append(i)
-            cols.append(index[key])
-            weights.append(weight)
-            places.append(place)
-    shape = (len(values), max(len(index), 1))
+def _aims(values: Sequence[Mapping[str, float]], index: Mapping[str, int]) -> tuple[Int64, Float64]:
+    """Each mentee's aims in their order: (n, most aims) keys (-1 padding) and weights (0.0)."""
+    rows, places, keys = _flat(values)
+    shape = (len(values), int(places.max()) + 1 if len(places) else 1)
     return (
-        _place(shape, 0.0, np.float64, (rows, cols), weights),
-        _place(shape, _BIG, np.int64, (rows, cols), places),
+        _place(shape, -1, np.int64, rows, places, _codes(keys, index)),
+        _place(shape, 0.0, np.float64, rows, places, _values(values)),
     )
 
 
 def _experience_from_one_year(years: float) -> float:
     # pair_reasons counts an industry or function from one year of experience on
     return experience(years) if years >= 1.0 else 0.0
-
-
-def _best_share(w: float, aims: Float64, exp: Float64) -> Float64:
-    """max over keys of ``w * RELEVANCE * aim * experience`` (pair_reasons' order of products)."""
-    out: Float64 = ((w * aims) * exp).max(axis=1) if aims.shape[1] else np.zeros(len(aims))
-    return out
 
 
 _BIG = np.iinfo(np.int32).max  # "not in the list" for list positions
@@ -137,37 +140,23 @@ def _membership(lists: Int64, size: int) -> Bool:
 
 def _whole_years(values: Sequence[Mapping[str, float]], index: Mapping[str, int]) -> Int64:
     """round(years) per key, as reasons.py's _years rounds them (-1 when absent)."""
-    rows: list[int] = []
-    cols: list[int] = []
-    out: list[int] = []
-    for i, row in enumerate(values):
-        for key, years in row.items():
-            rows.append(i)
-            cols.append(index[key])
-            out.append(round(years))
-    return _place((len(values), max(len(index), 1)), -1, np.int64, (rows, cols), out)
+    rows, _, keys = _flat(values)
+    out = list(map(round, _values(values)))
+    return _place((len(values), _width(index)), -1, np.int64, rows, _codes(keys, index), out)
 
 
 def _flags(sets: Sequence[frozenset[str]], index: Mapping[str, int]) -> Bool:
-    rows: list[int] = []
-    cols: list[int] = []
-    for i, keys in enumerate(sets):
-        for key in keys:
-            j = index.get(key)
-            if j is not None:
-                rows.append(i)
-                cols.append(j)
-    return _place((len(sets), max(len(index), 1)), False, bool, (rows, cols), [True] * len(rows))
+    rows, _, keys = _flat(sets)
+    cols = _codes(keys, index)
+    known = cols >= 0
+    return _place((len(sets), _width(index)), False, bool, rows[known], cols[known], True)
 
 
 def _lists(lists: Sequence[Sequence[str]], index: Mapping[str, int]) -> Int64:
     """(n, longest) ids of each list's labels in its order, -1 padding."""
-    width = max((len(x) for x in lists), default=0) or 1
-    rows = [i for i, items in enumerate(lists) for _ in items]
-    cols = [k for items in lists for k in range(len(items))]
-    out = np.full((len(lists), width), -1, dtype=np.int64)
-    out[rows, cols] = [index[x] for items in lists for x in items]
-    return out
+    rows, places, items = _flat(lists)
+    width = int(places.max()) + 1 if len(places) else 1
+    return _place((len(lists), width), -1, np.int64, rows, places, _codes(items, index))
 
 
 def _first(ids: Int64, hit: Bool, n: int | None = None) -> Int64:
@@ -177,16 +166,33 @@ def _first(ids: Int64, hit: Bool, n: int | None = None) -> Int64:
     return out
 
 
-def _one_number(keys: Int64) -> NDArray[np.int64]:
-    """Rows of integer keys as one int64 each (mixed radix), or the rows themselves when the
-    radix would overflow; equal rows give equal numbers and different rows different ones."""
+_DIRECT = 1 << 16  # distinct keys found with a table of this many entries, not a sort
+
+
+def _distinct(keys: Int64) -> tuple[Int64, Int64]:
+    """For rows of integer keys: one row of each distinct key (``first``) and, for every row,
+    the place of its key in ``first`` (``inverse``); ``keys[first][inverse]`` equals ``keys``.
+
+    The keys become one number each (mixed radix); when their range is small enough, the
+    distinct ones are found with a table of that range instead of a sort."""
+    n = len(keys)
     low = keys.min(axis=0)
     span = keys.max(axis=0) - low + 1
-    if float(np.prod(span.astype(np.float64))) >= 2.0**62:
-        return keys
+    size = float(np.prod(span.astype(np.float64)))
+    if size >= 2.0**62:
+        _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+        return first, inverse.ravel()
     radix = np.concatenate([[1], np.cumprod(span[:-1])]).astype(np.int64)
-    out: NDArray[np.int64] = (keys - low) @ radix
-    return out
+    number: Int64 = (keys - low) @ radix
+    if size > max(_DIRECT, 2 * n):
+        _, first, inverse = np.unique(number, return_index=True, return_inverse=True)
+        return first, inverse.ravel()
+    table = np.full(int(size), -1, dtype=np.int64)
+    table[number] = np.arange(n, dtype=np.int64)  # a row of each key (which one is immaterial)
+    present = np.flatnonzero(table >= 0)
+    first = table[present]
+    table[present] = np.arange(len(present), dtype=np.int64)
+    return first, table[number]
 
 
 class _Side:
@@ -196,6 +202,7 @@ class _Side:
         self,
         profiles: Sequence[Profile],
         facts: Sequence[Derived],
+        items: Sequence[Sequence[str]],
         vocab: Mapping[str, Mapping[str, int]],
         *,
         mentor: bool,
@@ -220,16 +227,19 @@ class _Side:
         self.industry_current = _flags([f.current_industries for f in facts], industries)
         self.function_current = _flags([f.current_functions for f in facts], functions)
         skills, originals = vocab["skills"], vocab["skill_texts"]
-        items = [[*p["skills"], *p["certifications"]] for p in profiles]  # type: ignore[misc]
+        self.skill_text = _lists(items, originals)
+        # each original text's lower-case id, looked up once per distinct text
+        lower = np.array([skills[t.lower()] for t in originals] or [0], dtype=np.int64)
+        self.skill_lower = np.where(self.skill_text >= 0, lower[self.skill_text], -1)
         if mentor:
             # (mentor, skill) codes, sorted: a pair shares a skill when its code is found here
             self.n_skills = max(len(skills), 1)
-            codes = {
-                i * self.n_skills + skills[s.lower()] for i, row in enumerate(items) for s in row
-            }
-            self.skill_codes = np.array(sorted(codes), dtype=np.int64)
-            self.industry = _dense([f.industry_years for f in facts], industries, _exp1)
-            self.function = _dense([f.function_years for f in facts], functions, _exp1)
+            at = self.skill_lower >= 0
+            mentor_of = np.nonzero(at)[0]
+            self.skill_codes = np.unique(mentor_of * self.n_skills + self.skill_lower[at])
+            # a last column of zeros, read by the -1 padding of the mentees' aims
+            self.industry = _dense([f.industry_years for f in facts], industries, _exp1, pad=1)
+            self.function = _dense([f.function_years for f in facts], functions, _exp1, pad=1)
             self.industry_years = _whole_years([f.industry_years for f in facts], industries)
             self.function_years = _whole_years([f.function_years for f in facts], functions)
             led = [{k: v for k, v in f.led_years.items() if v >= 1.0} for f in facts]
@@ -247,38 +257,38 @@ class _Side:
             )
             self.reach = [p["network_reach"] for p in profiles]
         else:
-            width = max((len(row) for row in items), default=0)
-            self.skill_lower = np.full((n, max(width, 1)), -1, dtype=np.int64)
-            self.skill_text = np.full((n, max(width, 1)), -1, dtype=np.int64)
-            for i, row in enumerate(items):
-                for k, item in enumerate(row):
-                    self.skill_lower[i, k] = skills[item.lower()]
-                    self.skill_text[i, k] = originals[item]
             # pair_reasons takes the first best key in the order of the mentee's aims
-            self.industry, self.industry_order = _aims([f.industry_aims for f in facts], industries)
-            self.function, self.function_order = _aims([f.function_aims for f in facts], functions)
+            self.industry_aims, self.industry = _aims([f.industry_aims for f in facts], industries)
+            self.function_aims, self.function = _aims([f.function_aims for f in facts], functions)
             sources = vocab["sources"]
-            self.industry_about = np.zeros_like(self.industry_current)
-            self.function_source = np.zeros(self.function_current.shape, dtype=np.int64)
-            for i, f in enumerate(facts):
-                for key, source in f.industry_aim_source.items():
-                    if source == "about" and key in industries:
-                        self.industry_about[i, industries[key]] = True
-                for key, source in f.function_aim_source.items():
-                    if key in functions:
-                        self.function_source[i, functions[key]] = sources[source]
+            given = [f.industry_aim_source for f in facts]
+            rows, _, keys = _flat(given)
+            cols = _codes(keys, industries)
+            about = (cols >= 0) & np.array([x == "about" for x in _values(given)], dtype=bool)
+            shape = self.industry_current.shape
+            self.industry_about = _place(shape, False, bool, rows[about], cols[about], True)
+            given = [f.function_aim_source for f in facts]
+            rows, _, keys = _flat(given)
+            cols = _codes(keys, functions)
+            known = cols >= 0
+            source = _codes(_values(given), sources)
+            shape = self.function_current.shape
+            self.function_source = _place(
+                shape, 0, np.int64, rows[known], cols[known], source[known]
+            )
             self.gaps = [p["network_gaps"] for p in profiles]
 
 
 _exp1 = _experience_from_one_year
 
 
-def _best(share: Float64, order: Int64) -> tuple[Float64, Int64]:
-    """Per row: the best share and its column, the first in ``order`` among equal bests."""
-    top = share.max(axis=1) if share.shape[1] else np.zeros(len(share))
-    tied = (share == top[:, None]) & (share > 0.0)
-    column = np.argmin(np.where(tied, order, _BIG), axis=1)
-    return top, column
+def _best(weights: Float64, keys: Int64, experience: Float64, pm: Int64) -> tuple[Float64, Int64]:
+    """Per pair: the best share ``weights * experience`` over the mentee's aims, and its key,
+    the first in the aims' order among equal bests (-1 padding reads a column of zeros)."""
+    share = weights * experience[pm[:, None], keys]
+    top = share.max(axis=1)
+    slot = np.argmax((share == top[:, None]) & (share > 0.0), axis=1)
+    return top, np.take_along_axis(keys, slot[:, None], axis=1)[:, 0]
 
 
 def _shares(
@@ -302,7 +312,7 @@ def _shares(
 
     wr = w["career_relevance"]
     best, column = _best(
-        (wr * RELEVANCE_INDUSTRY * e.industry[pe]) * m.industry[pm], e.industry_order[pe]
+        wr * RELEVANCE_INDUSTRY * e.industry[pe], e.industry_aims[pe], m.industry, pm
     )
     found = best > 0.0
     out[found, col["industry"]] = best[found]
@@ -316,7 +326,7 @@ def _shares(
         ]
     )
     best, column = _best(
-        (wr * RELEVANCE_FUNCTION * e.function[pe]) * m.function[pm], e.function_order[pe]
+        wr * RELEVANCE_FUNCTION * e.function[pe], e.function_aims[pe], m.function, pm
     )
     found = best > 0.0
     out[found, col["function"]] = best[found]
@@ -464,25 +474,37 @@ class BatchReasons:
         self.mentees, self.mentee_facts = mentees, mentee_facts
         self.mentors, self.mentor_facts = mentors, mentor_facts
         everyone = [*mentees, *mentors]
-        items = [[*x["skills"], *x["certifications"]] for x in everyone]  # type: ignore[misc]
+        e_items = [[*x["skills"], *x["certifications"]] for x in mentees]  # type: ignore[misc]
+        m_items = [[*x["skills"], *x["certifications"]] for x in mentors]  # type: ignore[misc]
+        texts = _ids([*e_items, *m_items])
         vocab = {
             "topics": _ids([x["topics"] for x in everyone]),  # type: ignore[misc]
             "formats": _ids([x["formats"] for x in everyone]),  # type: ignore[misc]
-            "skills": _ids([[s.lower() for s in row] for row in items]),
-            "skill_texts": _ids(items),
+            "skills": _ids([[t.lower() for t in texts]]),
+            "skill_texts": texts,
+            # iterating a dict gives its keys: no copies of the facts' dicts
             "industries": _ids(
-                [list(f.industry_aims) for f in mentee_facts]
-                + [list(f.industry_years) for f in mentor_facts]
+                itertools.chain(
+                    (f.industry_aims for f in mentee_facts),
+                    (f.industry_years for f in mentor_facts),
+                )
             ),
             "functions": _ids(
-                [list(f.function_aims) for f in mentee_facts]
-                + [list(f.function_years) for f in mentor_facts]
+                itertools.chain(
+                    (f.function_aims for f in mentee_facts),
+                    (f.function_years for f in mentor_facts),
+                )
             ),
-            "sources": _ids([[""], *(list(f.function_aim_source.values()) for f in mentee_facts)]),
+            "sources": _ids(
+                itertools.chain([[""]], (f.function_aim_source.values() for f in mentee_facts))
+            ),
         }
-        self.e = _Side(mentees, mentee_facts, vocab, mentor=False)
-        self.m = _Side(mentors, mentor_facts, vocab, mentor=True)
+        self.e = _Side(mentees, mentee_facts, e_items, vocab, mentor=False)
+        self.m = _Side(mentors, mentor_facts, m_items, vocab, mentor=True)
         self.w = {c: float(weights[i]) for i, c in enumerate(COMPONENTS)}
+        self._known: dict[str, dict[tuple[int, ...], int]] = {}  # kind -> key -> number
+        self._texts: list[str] = []  # every distinct text written, by number
+        self._text_numbers: dict[str, int] = {}
 
     def __call__(
         self, mentee_rows: Int64, mentor_rows: Int64, components: Float64
@@ -508,19 +530,21 @@ class BatchReasons:
         shown = np.where(strong >= r.MIN_REASONS, strong, np.minimum(n_found, r.MIN_REASONS))
         place = np.empty_like(order)  # where each kind comes in its pair's order
         np.put_along_axis(place, order, np.arange(len(KINDS))[None, :], axis=1)
-        texts = np.full((len(pe), len(KINDS)), None, dtype=object)
+        chosen = np.full((len(pe), len(KINDS)), -1, dtype=np.int64)  # numbers of the words
         for k, kind in enumerate(KINDS):
             rows = np.flatnonzero(place[:, k] < shown)
             if len(rows) == 0:
                 continue
             # the words depend only on the key: write each distinct key once, for one pair
-            _, first, inverse = np.unique(
-                _one_number(keys[kind][rows]), axis=0, return_index=True, return_inverse=True
-            )
-            words = [self._write(kind, int(rows[i]), pe, pm, comps) for i in first.tolist()]
-            texts[rows, k] = np.array(words, dtype=object)[inverse.ravel()]
-        chosen = np.take_along_axis(texts, order[:, : r.MAX_REASONS], axis=1).tolist()
-        out = [tuple(row[:count]) for row, count in zip(chosen, shown.tolist(), strict=True)]
+            first, inverse = _distinct(keys[kind][rows])
+            numbers = self._words(kind, rows[first], keys[kind], pe, pm, comps)
+            chosen[rows, k] = np.array(numbers, dtype=np.int64)[inverse]
+        chosen = np.take_along_axis(chosen, order[:, : r.MAX_REASONS], axis=1)
+        words = np.array([*self._texts, None], dtype=object)  # -1 (not shown) reads None
+        # tuples of MAX_REASONS straight from the columns, then the pairs showing fewer cut
+        out = list(zip(*(words[chosen[:, j]].tolist() for j in range(r.MAX_REASONS)), strict=True))
+        for i in np.flatnonzero(shown < r.MAX_REASONS).tolist():
+            out[i] = out[i][: int(shown[i])]
         for i in np.flatnonzero(shown < r.MIN_REASONS).tolist():
             a, b = int(pe[i]), int(pm[i])
             value = dict(zip(COMPONENTS, comps[i].tolist(), strict=True))
@@ -529,6 +553,32 @@ class BatchReasons:
             )
             out[i] = out[i] + tuple(x.text for x in fallbacks[: r.MIN_REASONS - int(shown[i])])
         return out
+
+    def _words(
+        self, kind: str, rows: Int64, keys: Int64, pe: Int64, pm: Int64, comps: Float64
+    ) -> list[int]:
+        """The numbers in ``self._texts`` of the words of kind ``kind`` for pairs ``rows`` of
+        this block (each of a distinct key), written where not known yet.
+
+        Keys are numbers of mentors, labels and counts that mean the same in every block, so
+        words already written in an earlier block are taken again; a network key is the pair's
+        place in its block, so those are written each time."""
+        if kind == "network":
+            return [self._number(self._write(kind, i, pe, pm, comps)) for i in rows.tolist()]
+        known = self._known.setdefault(kind, {})
+        out = []
+        for i, key in zip(rows.tolist(), map(tuple, keys[rows].tolist()), strict=True):
+            number = known.get(key)
+            if number is None:
+                number = known[key] = self._number(self._write(kind, i, pe, pm, comps))
+            out.append(number)
+        return out
+
+    def _number(self, text: str) -> int:
+        number = self._text_numbers.setdefault(text, len(self._texts))
+        if number == len(self._texts):
+            self._texts.append(text)
+        return number
 
     def _write(self, kind: str, i: int, pe: Int64, pm: Int64, comps: Float64) -> str:
         a, b = int(pe[i]), int(pm[i])
