@@ -24,13 +24,18 @@ class _StrictString:
         return super().to_internal_value(data)  # type: ignore[misc]
 
 
+# A character that is whitespace neither to Python (which trims \x1c-\x1f and \x85 too) nor to
+# ECMAScript (whose \s also holds \ufeff): clients read the schema's pattern with the latter.
+VISIBLE = r"[^\s\x1c-\x1f\x85\ufeff]"
+
+
 class CharField(_StrictString, serializers.CharField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if not self.allow_blank and not self.read_only:
             # Surrounding whitespace is trimmed, so a required text needs a visible character;
             # the pattern says so in the schema too.
-            self.validators.append(RegexValidator(r"\S", "This field may not be blank."))
+            self.validators.append(RegexValidator(VISIBLE, "This field may not be blank."))
 
 
 class SlugField(_StrictString, serializers.SlugField):

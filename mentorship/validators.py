@@ -52,14 +52,14 @@ validate_skills = StringList(max_items=40, max_length=80)
 
 def validate_slug_list(value: Any) -> None:
     StringList(max_items=30, max_length=40)(value)
-    bad = [item for item in value if not SLUG.match(item)]
+    bad = [item for item in value if not SLUG.fullmatch(item)]
     if bad:
         raise ValidationError(f"Not a topic code: {', '.join(bad)}.")
 
 
 def validate_languages(value: Any) -> None:
     StringList(max_items=10, max_length=3)(value)
-    bad = [item for item in value if not LANGUAGE.match(item)]
+    bad = [item for item in value if not LANGUAGE.fullmatch(item)]
     if bad:
         raise ValidationError(f"Use ISO 639 language codes such as 'en': {', '.join(bad)}.")
 

@@ -82,7 +82,7 @@ class MonthField(forms.CharField):
 
     def validate(self, value: Any) -> None:
         super().validate(value)
-        if value and not MONTH.match(value):
+        if value and not MONTH.fullmatch(value):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 
 
