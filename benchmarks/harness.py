@@ -176,7 +176,7 @@ def load_programme(
     with one precomputed password hash. `pairs` mentees get an active mentorship with two
     logged sessions (for list endpoints with real rows)."""
     from django.contrib.auth.hashers import make_password
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
@@ -327,6 +327,10 @@ def load_programme(
             )
         for model in (User, Membership, Profile, Position, Personality, Token, Mentorship, Session):
             rows[model.__name__] = model.objects.count()
+    # The planner statistics a live database keeps (autovacuum on PostgreSQL), which a bulk load
+    # has not yet given it.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return Loaded(
         slug=SLUG,
         coordinator=coordinator,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import Any, TypeVar
 
 from rest_framework import serializers
 
@@ -11,6 +12,17 @@ from mentorship.services.profiles import format_month
 from mentorship.taxonomy import MeetingFormat
 
 MAX_TEXT = 4000
+
+
+S = TypeVar("S", bound=serializers.BaseSerializer)
+
+
+@functools.cache
+def shared(serializer_class: type[S]) -> S:
+    """One unbound instance of a serializer that needs no context, for output only: its fields
+    are built once per process, where `Serializer(obj).data` deep-copies them on every call.
+    Use as `shared(CadenceSerializer).to_representation(obj)`."""
+    return serializer_class()
 
 
 class ErrorSerializer(serializers.Serializer):

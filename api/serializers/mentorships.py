@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from api import fields
 from api.fields import MAX_ID
-from api.serializers.common import PersonSerializer
+from api.serializers.common import PersonSerializer, shared
 from mentorship.models import (
     Introduction,
     IntroductionOutcome,
@@ -60,7 +60,7 @@ class MentorshipSerializer(serializers.ModelSerializer):
     def get_cadence(self, mentorship: Mentorship) -> dict[str, Any]:
         """Needs the mentorship loaded through `with_session_counts`."""
         cadence = cadence_from_annotations(mentorship, today=timezone.localdate())
-        return dict(CadenceSerializer(cadence).data)
+        return dict(shared(CadenceSerializer).to_representation(cadence))
 
 
 class MentorshipUpdateSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.serializers.common import shared
 from api.serializers.profiles import PersonalitySerializer, ProfileSerializer
 from api.views.base import caller, validated
 from mentorship.errors import NotFound
@@ -33,13 +34,13 @@ class ProfileView(APIView):
 
     @extend_schema(tags=["me"], responses=ProfileSerializer)
     def get(self, request: Request) -> Response:
-        return Response(ProfileSerializer(own_profile(caller(request))).data)
+        return Response(shared(ProfileSerializer).to_representation(own_profile(caller(request))))
 
     @extend_schema(tags=["me"], request=ProfileSerializer, responses=ProfileSerializer)
     def patch(self, request: Request) -> Response:
         data = validated(request, ProfileSerializer, partial=True)
         profiles.update_profile(actor=caller(request), **_profile_changes(data))
-        return Response(ProfileSerializer(own_profile(caller(request))).data)
+        return Response(shared(ProfileSerializer).to_representation(own_profile(caller(request))))
 
 
 class PersonalityView(APIView):

@@ -92,6 +92,8 @@ class Mentorship(models.Model):
             models.Index(fields=["mentor", "status"], name="mentorship_mentor_status"),
             # Cadence pages list a programme's mentorships by status.
             models.Index(fields=["programme", "status"], name="mentorship_programme_status"),
+            # Lists are paged in the default order: the database reads a page off this index.
+            models.Index(fields=["-started_on", "-id"], name="mentorship_newest_first"),
         ]
 
     def __str__(self) -> str:

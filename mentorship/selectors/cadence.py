@@ -23,7 +23,8 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, IntegerField, Max, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mentorship.models import Mentorship, MentorshipStatus, Programme, Session, User
@@ -100,8 +101,18 @@ def cadence_of(
 
 
 def with_session_counts(mentorships: QuerySet[Mentorship]) -> QuerySet[Mentorship]:
-    """Annotate `sessions_held` and `last_session`, the inputs of `cadence_of`, in one query."""
-    return mentorships.annotate(sessions_held=Count("sessions"), last_session=Max("sessions__date"))
+    """Annotate `sessions_held` and `last_session`, the inputs of `cadence_of`, in one query.
+
+    Correlated subqueries rather than a join with GROUP BY: a page of 20 rows costs 20 lookups
+    on the session index, its count needs no join, and the database never aggregates the
+    sessions of pairs the page does not show."""
+    own = Session.objects.filter(mentorship=OuterRef("pk")).order_by().values("mentorship")
+    return mentorships.annotate(
+        sessions_held=Coalesce(
+            Subquery(own.annotate(n=Count("id")).values("n"), output_field=IntegerField()), 0
+        ),
+        last_session=Subquery(own.annotate(last=Max("date")).values("last")),
+    )
 
 
 def cadence_from_annotations(mentorship: Any, *, today: dt.date) -> Cadence:

@@ -121,6 +121,13 @@ def exclusions_of(*, actor: User, programme: Programme) -> QuerySet[Exclusion]:
 
 def own_profile(user: User) -> Profile:
     """The user's profile; an unsaved blank one if they never had one (nothing is written)."""
-    return Profile.objects.select_related("personality").prefetch_related("positions").filter(
-        user=user
-    ).first() or Profile(user=user)
+    profile = (
+        Profile.objects.select_related("personality")
+        .prefetch_related("positions")
+        .filter(user=user)
+        .first()
+    )
+    if profile is None:
+        return Profile(user=user)
+    profile.user = user  # the caller's own object, not a second query for it
+    return profile
