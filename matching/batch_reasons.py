@@ -607,12 +607,17 @@ def batch_reasons(
     components: Float64,
     weights: Float64,
     n_jobs: int = 1,
+    writer: BatchReasons | None = None,
 ) -> list[tuple[str, ...]]:
     """The reasons of pairs ``(mentee_rows[i], mentor_rows[i])``: ``pair_reasons``' words.
 
     Parameters as :class:`BatchReasons`. ``n_jobs > 1`` splits the pairs into that many forked
     processes (from PARALLEL_PAIRS pairs; fastest when the pairs are sorted by mentee, as each
     process reads the facts of the mentees its pairs span).
+
+    ``writer``: a :class:`BatchReasons` of these very mentees and mentors, built once for many
+    calls (its per-profile arrays are the setup's whole cost); forked processes share it. Without
+    one, each call (and each process) builds the arrays of the mentees its pairs span.
     """
     e_rows = np.asarray(mentee_rows, dtype=np.int64)
     m_rows = np.asarray(mentor_rows, dtype=np.int64)
@@ -620,15 +625,17 @@ def batch_reasons(
     def part(lo: int, hi: int) -> list[tuple[str, ...]]:
         if hi <= lo:
             return []
+        if writer is not None:
+            return writer(e_rows[lo:hi], m_rows[lo:hi], components[lo:hi])
         first, last = int(e_rows[lo:hi].min()), int(e_rows[lo:hi].max()) + 1
-        writer = BatchReasons(
+        spanned = BatchReasons(
             mentees=mentees[first:last],
             mentee_facts=mentee_facts[first:last],
             mentors=mentors,
             mentor_facts=mentor_facts,
             weights=weights,
         )
-        return writer(e_rows[lo:hi] - first, m_rows[lo:hi], components[lo:hi])
+        return spanned(e_rows[lo:hi] - first, m_rows[lo:hi], components[lo:hi])
 
     p = len(e_rows)
     if n_jobs <= 1 or p < PARALLEL_PAIRS:

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from threadpoolctl import ThreadpoolController
 
 from matching import solvers
-from matching.batch_reasons import batch_reasons
+from matching.batch_reasons import BatchReasons, batch_reasons
 from matching.derive import Derived
 from matching.features import FeatureModel, ProfileFeatures, component_values
 from matching.profiles import parse_as_of, validate_profile
@@ -186,6 +186,19 @@ class _Cohort:
     query: Float32
     weights: Float64
     rules: _Rules
+    reasons: BatchReasons | None = None  # built on first use, by writer()
+
+    def writer(self) -> BatchReasons:
+        """The per-profile arrays of reasons for every mentee and mentor, built once."""
+        if self.reasons is None:
+            self.reasons = BatchReasons(
+                mentees=self.mentees,
+                mentee_facts=self.mentee_features.facts,
+                mentors=self.mentors,
+                mentor_facts=self.mentor_features.facts,
+                weights=self.weights,
+            )
+        return self.reasons
 
 
 def _prepare(
@@ -346,9 +359,9 @@ def propose(
     bad input (naming ``mentors[i]`` or ``mentees[i]`` and the field), duplicate ids, a negative
     ``top`` or bad weights.
     ``n_jobs > 1`` featurises in that many forked processes (worth it from ~10,000 profiles);
-    scoring always uses two threads. Reasons are written in this process: measured on 20,000 x
-    5,000 (benchmarks/bench_reasons.py), two processes were slower than one (fork, pickling the
-    texts back and both building the mentor arrays).
+    scoring always uses two threads. Reasons' per-profile arrays are built once per call; with
+    ``n_jobs > 1`` the pairs' reasons are then written in that many forked processes sharing
+    them (benchmarks/bench_reasons.py).
     """
     if isinstance(top, bool) or not isinstance(top, int) or top < 0:
         raise ValueError(f"top must be an integer >= 0, got {top!r}")
@@ -362,11 +375,12 @@ def propose(
         n_jobs=n_jobs,
     )
     idx, _ = _cohort_topk(c, np.arange(len(c.mentees), dtype=np.int64), k=top)
-    return _stream(c, idx)
+    return _stream(c, idx, n_jobs=n_jobs)
 
 
-def _stream(c: _Cohort, idx: Int64) -> Iterator[Proposal]:
+def _stream(c: _Cohort, idx: Int64, *, n_jobs: int = 1) -> Iterator[Proposal]:
     n = len(c.mentees)
+    writer = c.writer() if n else None
     for lo in range(0, n, _REASON_BATCH):
         hi = min(lo + _REASON_BATCH, n)
         block = idx[lo:hi]
@@ -387,6 +401,8 @@ def _stream(c: _Cohort, idx: Int64) -> Iterator[Proposal]:
             mentor_rows=m_rows,
             components=comps,
             weights=c.weights,
+            n_jobs=n_jobs,
+            writer=writer,
         )
         first = np.searchsorted(e_rows, e_rows)  # position of each mentee's best pair
         for i, (e, j, values, score) in enumerate(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -89,3 +91,40 @@ def test_no_pairs_no_reasons():
         )
         == []
     )
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_a_shared_writer_over_several_calls_writes_the_same_words(n_jobs, monkeypatch):
+    """propose builds the per-profile arrays once and writes block after block with them,
+    in forked processes when asked: the words are those of a writer built per call."""
+    monkeypatch.setattr("matching.batch_reasons.PARALLEL_PAIRS", 10)
+    mentors, mentees = _cohort(4)
+    c = _prepare(mentors, mentees, weights=None, as_of=AS_OF, seniority_band=(1, 3), random_state=0)
+    idx, _ = _cohort_topk(c, np.arange(len(c.mentees), dtype=np.int64), k=25)
+    e_rows, slot = np.nonzero(idx >= 0)
+    m_rows = idx[e_rows, slot]
+    comps = _pair_components(c, e_rows, m_rows)
+    facts: dict[str, Any] = {
+        "mentees": c.mentees,
+        "mentee_facts": c.mentee_features.facts,
+        "mentors": c.mentors,
+        "mentor_facts": c.mentor_features.facts,
+        "weights": c.weights,
+    }
+    want = batch_reasons(**facts, mentee_rows=e_rows, mentor_rows=m_rows, components=comps)
+    writer = c.writer()
+    assert c.writer() is writer  # built once
+    half = len(e_rows) // 2
+    got = [
+        texts
+        for lo, hi in ((0, half), (half, len(e_rows)))
+        for texts in batch_reasons(
+            **facts,
+            mentee_rows=e_rows[lo:hi],
+            mentor_rows=m_rows[lo:hi],
+            components=comps[lo:hi],
+            n_jobs=n_jobs,
+            writer=writer,
+        )
+    ]
+    assert got == want
