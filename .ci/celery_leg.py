@@ -159,14 +159,16 @@ def state(scenario: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def wait_for(what: str, done: Callable[[], bool]) -> None:
+def wait_for(what: str, done: Callable[[], bool], seen: Callable[[], object] | None = None) -> None:
+    """Polls `done` every second; on time-out fails with what `seen` reports at that moment."""
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         if done():
             print(f"ok: {what}")
             return
         time.sleep(1)
-    fail(f"timed out after {WAIT_SECONDS} s waiting for {what}")
+    last = f"\n  last seen: {seen()}" if seen is not None else ""
+    fail(f"timed out after {WAIT_SECONDS} s waiting for {what}{last}")
 
 
 # Checks run after the timers (issue 8 appends its cohort matching run here) ------------------
@@ -289,6 +291,7 @@ def main() -> None:
                 and s["idle pair"] == "paused"
                 and s["mentor paused"]
             ),
+            seen=lambda: {**state(scenario), "expected told": EXPECTED},
         )
         settled = state(scenario)
         time.sleep(QUIET_SECONDS)  # beat runs every job several more times

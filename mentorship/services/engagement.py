@@ -41,7 +41,6 @@ from mentorship.selectors.cadence import (
     cadence_from_annotations,
     due_window,
     mentorship_cadence,
-    with_session_counts,
 )
 from mentorship.selectors.engagement import idle_since, with_idleness
 from mentorship.selectors.network import summarise
@@ -152,13 +151,14 @@ def _active(**filters: Any) -> QuerySet[Mentorship]:
 def nudge_cadence(*, now: dt.datetime | None = None) -> int:
     """Nudge both sides of every active pair whose next session became due, and again when it
     became overdue: once per state change (a new session moves the due date, re-arming both).
-    Returns the pairs nudged."""
+    Returns the pairs nudged. A pair idle long enough to be paused is left to the inactivity
+    watch: it is told of the pause, not of an overdue session as well, whichever job runs first."""
     today = timezone.localdate(_now(now))
     nudged = 0
-    for mentorship in with_session_counts(_active(programme__cadence_nudges=True)).order_by("pk"):
+    for mentorship in with_idleness(_active(programme__cadence_nudges=True)).order_by("pk"):
         cadence = cadence_from_annotations(mentorship, today=today)
         state = timing(cadence, mentorship.cadence_days, today)
-        if state is None:
+        if state is None or _due_for_pause(mentorship, today):
             continue
         key = f"mentorship:{mentorship.pk}:{state}:{cadence.next_due.isoformat()}"
         if not _told(f"cadence_{state}", mentorship, key):
@@ -233,6 +233,11 @@ def _inactivity_step(mentorship: Any, today: dt.date) -> tuple[str, dt.date] | N
     if warn and idle >= warn and (not pause or warn < pause):
         return "warning", since
     return None
+
+
+def _due_for_pause(mentorship: Any, today: dt.date) -> bool:
+    step = _inactivity_step(mentorship, today)
+    return step is not None and step[0] == "pause"
 
 
 def _act_on_inactivity(pk: int, *, stage: str, key: str, today: dt.date) -> int:

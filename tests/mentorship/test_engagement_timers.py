@@ -409,6 +409,30 @@ def test_a_pair_that_never_met_is_nudged_by_the_calendar(programme, clock, run_t
     assert told("cadence_due") == {}
 
 
+@pytest.mark.parametrize("inactivity_first", [True, False])
+def test_a_pair_idle_past_the_pause_is_told_of_the_pause_only(
+    programme, clock, run_twice, inactivity_first
+):
+    factories.MentorshipFactory.create(programme=programme, started_on=D0, cadence_days=14)
+    jobs = [engagement.watch_inactivity, engagement.nudge_cadence]
+
+    at_day(clock, 95)  # no job ran meanwhile: the pair never met and is due for the pause
+    for job in jobs if inactivity_first else reversed(jobs):
+        run_twice(job)
+
+    assert sum(told("inactivity_paused").values()) == 2
+    assert told("cadence_overdue") == {}
+
+
+def test_a_pair_idle_short_of_the_pause_is_still_nudged(programme, clock, run_twice):
+    factories.MentorshipFactory.create(programme=programme, started_on=D0, cadence_days=14)
+
+    at_day(clock, 89)
+    run_twice(engagement.nudge_cadence)
+
+    assert sum(told("cadence_overdue").values()) == 2
+
+
 @pytest.mark.parametrize("status", [MentorshipStatus.PAUSED, "completed", "ended"])
 def test_no_nudge_for_a_paused_or_closed_mentorship(pair, clock, run_twice, status):
     closed = status in ("completed", "ended")
