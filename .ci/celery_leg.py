@@ -303,9 +303,9 @@ def main() -> None:
         print(f"ok: beat ran every job again for {QUIET_SECONDS} s and nothing happened twice")
         for check in CHECKS:
             check(scenario)
-        for process in processes:
+        for name, process in zip(("worker", "beat"), processes, strict=True):
             if process.poll() is not None:
-                fail(f"{process.args[3]} stopped early (exit {process.returncode})")
+                fail(f"{name} stopped early (exit {process.returncode})")
     finally:
         for process in processes:
             stop(process)
