@@ -222,22 +222,37 @@ def mentor_lines_with_seats(programme: Programme) -> list[dict[str, Any]]:
     return lines
 
 
+#: Mentees per exclusions query: its UNION binds each id three times, within SQLite's limit of
+#: 32,766 parameters.
+EXCLUSION_CHUNK = 5_000
+
+
 def pair_exclusions(programme: Programme, mentee_ids: Sequence[int]) -> dict[int, set[str]]:
     """Per mentee, the mentors never to propose to them: coordinator exclusions, previous
-    declines, pending or dismissed proposals, their current mentors. Per-mentee queries."""
+    declines, pending or dismissed proposals, their current mentors. One query (a UNION) per
+    EXCLUSION_CHUNK mentees."""
     excluded: dict[int, set[str]] = defaultdict(set)
-    pairs: Iterable[tuple[int, int]]
-    for pairs in (
-        Exclusion.objects.filter(programme=programme, mentee_id__in=mentee_ids).values_list(
-            "mentee_id", "mentor_id"
-        ),
-        Proposal.objects.filter(
-            programme=programme, mentee_id__in=mentee_ids, status__in=BLOCKING_PROPOSAL_STATUSES
-        ).values_list("mentee_id", "mentor_id"),
-        Mentorship.objects.filter(
-            programme=programme, mentee_id__in=mentee_ids, status__in=SEAT_HOLDING_STATUSES
-        ).values_list("mentee_id", "mentor_id"),
-    ):
+    for start in range(0, len(mentee_ids), EXCLUSION_CHUNK):
+        chunk = mentee_ids[start : start + EXCLUSION_CHUNK]
+        pairs = (
+            Exclusion.objects.filter(programme=programme, mentee_id__in=chunk)
+            .order_by()
+            .values_list("mentee_id", "mentor_id")
+            .union(
+                Proposal.objects.filter(
+                    programme=programme,
+                    mentee_id__in=chunk,
+                    status__in=BLOCKING_PROPOSAL_STATUSES,
+                )
+                .order_by()
+                .values_list("mentee_id", "mentor_id"),
+                Mentorship.objects.filter(
+                    programme=programme, mentee_id__in=chunk, status__in=SEAT_HOLDING_STATUSES
+                )
+                .order_by()
+                .values_list("mentee_id", "mentor_id"),
+            )
+        )
         for mentee_id, mentor_id in pairs:
             excluded[mentee_id].add(person_id(mentor_id))
     return excluded

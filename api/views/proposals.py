@@ -29,10 +29,12 @@ from api.views.base import (
 from mentorship.models import ProposalStatus, User
 from mentorship.selectors.programmes import programme_for
 from mentorship.selectors.proposals import (
+    SHORTLISTS,
     match_request_for,
     match_requests_for,
     proposal_for,
     proposals_for,
+    with_shortlist,
 )
 from mentorship.services import proposals
 
@@ -46,9 +48,7 @@ class MatchRequestListView(ListView):
     error_codes = (404, 409)  # no such programme; already has a mentor
 
     def get_queryset(self) -> Any:
-        return match_requests_for(caller(self.request)).prefetch_related(
-            "proposals__mentor__profile__positions"
-        )
+        return match_requests_for(caller(self.request)).prefetch_related(*SHORTLISTS)
 
     @extend_schema(tags=["matching"])
     def get(self, request: Request) -> Response:
@@ -63,8 +63,10 @@ class MatchRequestListView(ListView):
         data = validated(request, MatchRequestCreateSerializer)
         programme = programme_for(caller(request), data["programme"])
         match_request = proposals.create_match_request(actor=caller(request), programme=programme)
-        fresh = self.get_queryset().get(pk=match_request.pk)
-        return Response(MatchRequestSerializer(fresh).data, status=status.HTTP_201_CREATED)
+        return Response(
+            MatchRequestSerializer(with_shortlist(match_request)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class MatchRequestDetailView(APIView):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from mentorship import matching_adapter
 from mentorship.access import Viewer, require_role
@@ -77,6 +77,23 @@ RUN_PAIRS = (
     "proposals__mentor__profile__positions",
     "proposals__mentee__profile__positions",
 )
+
+
+#: Match requests with their suggestions, best first, and each mentor's summary: proposals,
+#: mentors and profiles in one query, careers in a second.
+SHORTLISTS = (
+    Prefetch(
+        "proposals",
+        queryset=Proposal.objects.select_related("mentor__profile").order_by("rank", "id"),
+    ),
+    "proposals__mentor__profile__positions",
+)
+
+
+def with_shortlist(match_request: MatchRequest) -> MatchRequest:
+    """A match request just made, its shortlist fetched as SHORTLISTS does for a list."""
+    prefetch_related_objects([match_request], *SHORTLISTS)
+    return match_request
 
 
 def matching_runs_for(user: User, slug: str) -> QuerySet[MatchingRun]:

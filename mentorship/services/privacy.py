@@ -124,6 +124,8 @@ def record_reads(*, reader: User, reads: Iterable[Read], path: str) -> int:
     for read in others:
         if read.always or read.subject_id in programme_of:
             fields[read.subject_id].add(read.field)
+    if not fields:
+        return 0  # shown to a mentee or mentor only: nothing to write, no transaction
     AuditEvent.objects.bulk_create(
         AuditEvent(
             actor=reader,

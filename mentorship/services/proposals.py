@@ -96,13 +96,12 @@ def create_match_request(*, actor: User, programme: Programme) -> MatchRequest:
     stored with an empty shortlist and the reason (`MatchRequest.empty_reason`).
     """
     require_role(actor, programme, Role.MENTEE)
-    if has_mentor(actor.pk, programme.pk):
-        raise InvalidTransition("You already have a mentor in this programme.")
     found = matching_adapter.shortlist(
         programme=programme, mentee=actor, top=programme.proposals_per_request
     )
     ranked = found.proposals
-    with transaction.atomic():
+    with transaction.atomic():  # the check counts where it is written (a mentee with a mentor
+        # is rare enough that ranking first costs less than one more query for everyone)
         if has_mentor(actor.pk, programme.pk):
             raise InvalidTransition("You already have a mentor in this programme.")
         request = MatchRequest.objects.create(

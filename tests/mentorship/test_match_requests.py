@@ -266,6 +266,38 @@ def test_a_mentor_who_declined_is_not_suggested_again(programme, aspiring):
     assert suggested_to(second_request) == ["ben"]
 
 
+def test_exclusions_are_read_in_chunks_of_mentees(programme, monkeypatch):
+    """Every kind of exclusion reaches its own mentee, whichever chunk holds them."""
+    from mentorship import matching_adapter
+
+    monkeypatch.setattr(matching_adapter, "EXCLUSION_CHUNK", 2)
+    ana, ben = pmo_mentor(programme, "ana"), pmo_mentor(programme, "ben")
+    mentees = [factories.member(programme, Role.MENTEE, username=f"m{n}") for n in range(5)]
+    Exclusion.objects.create(programme=programme, mentee=mentees[0], mentor=ana, reason="x")
+    factories.ProposalFactory.create(
+        programme=programme,
+        mentee=mentees[2],
+        mentor=ben,
+        status=S.DECLINED,
+        decline_reason="Busy.",
+    )
+    factories.ProposalFactory.create(
+        programme=programme, mentee=mentees[2], mentor=ana, status=S.WITHDRAWN
+    )  # withdrawn: may be suggested again
+    factories.MentorshipFactory.create(programme=programme, mentee=mentees[4], mentor=ana)
+
+    excluded = matching_adapter.pair_exclusions(programme, [m.pk for m in mentees])
+
+    person = matching_adapter.person_id
+    assert {m.username: excluded.get(m.pk, set()) for m in mentees} == {
+        "m0": {person(ana.pk)},
+        "m1": set(),
+        "m2": {person(ben.pk)},
+        "m3": set(),
+        "m4": {person(ana.pk)},
+    }
+
+
 @pytest.mark.django_db(databases=[])
 def test_the_platform_and_the_engine_share_one_vocabulary():
     """A format or topic the platform stores is one the engine knows (no second copy drifts)."""

@@ -1,0 +1,50 @@
+"""A match request over the API runs the same few queries whatever the programme's size: the
+index and its mask come from the stored index, the shortlist's mentors in two queries."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from mentorship import factories
+from mentorship.models import Programme, Role
+from tests.api.conftest import Api
+
+pytestmark = pytest.mark.django_db
+
+#: What the request reads and writes, counted on SQLite: the programme and the caller's roles;
+#: the mentee's profile and career; the index version; the exclusions; the transaction (its
+#: check, the request, its proposals and audit rows in bulk); the shortlist's mentors and their
+#: careers; the privacy audit's look-up of what the caller coordinates.
+QUERIES = 15
+
+
+def ask(programme: Programme, mentors: int) -> tuple[int, int]:
+    for n in range(mentors):
+        factories.member(
+            programme,
+            Role.MENTOR,
+            username=f"{programme.slug}-mentor-{n}",
+            topics_offered=["leadership"],
+            capacity=2,
+        )
+    warm_up, mentee = (
+        factories.member(programme, Role.MENTEE, topics_wanted=["leadership"]) for _ in range(2)
+    )
+    Api(warm_up).post("match-requests/", {"programme": programme.slug})  # builds the index
+    with CaptureQueriesContext(connection) as queries:
+        response = Api(mentee).post("match-requests/", {"programme": programme.slug})
+    assert response.status_code == 201, response.content
+    return len(queries), len(response.json()["proposals"])
+
+
+def test_a_match_request_runs_the_same_queries_for_5_or_40_mentors(
+    programme: Programme, other_programme: Programme
+) -> None:
+    small, shown_small = ask(programme, 5)
+    large, shown_large = ask(other_programme, 40)
+
+    assert (shown_small, shown_large) == (5, other_programme.proposals_per_request)
+    assert small == large
+    assert large <= QUERIES, large
