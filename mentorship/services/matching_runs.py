@@ -9,6 +9,7 @@ import threading
 from typing import Any
 
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -93,20 +94,48 @@ def start_matching_run(*, actor: User, programme: Programme, mode: str) -> Match
 
 def queue_run(run_id: int) -> None:
     """After commit: hand the run to a worker (without a broker: compute it on a thread of this
-    process, or in this request when MATCHING_RUNS_IN_THREAD is off). A broker
+    process, started once the response is sent when a request queued it, or in this request
+    when MATCHING_RUNS_IN_THREAD is off). A broker
     that is down fails the run at once, so the programme is not blocked."""
     from mentorship.tasks import compute_matching_run
 
     if settings.CELERY_TASK_ALWAYS_EAGER and settings.MATCHING_RUNS_IN_THREAD:
-        threading.Thread(
-            target=_compute_on_thread, args=(run_id,), name=f"matching-run-{run_id}", daemon=True
-        ).start()
+        waiting = getattr(_this_request, "runs", None)
+        if waiting is not None:
+            waiting.append(run_id)  # started once the response is sent
+        else:
+            _start_thread(run_id)
         return
     try:
         compute_matching_run.delay(run_id)
     except OperationalError:
         logger.exception("Could not queue matching run %s.", run_id)
         _fail(run_id, NO_WORKER)
+
+
+#: Runs a request queued for a thread, started when its response has been sent: computing holds
+#: the GIL for seconds, and the request's own thread would wait for it to write the 202.
+_this_request = threading.local()
+
+
+def _request_started(**_: Any) -> None:
+    _this_request.runs = []
+
+
+def _request_finished(**_: Any) -> None:
+    runs, _this_request.runs = getattr(_this_request, "runs", None) or [], None
+    for run_id in runs:
+        _start_thread(run_id)
+
+
+request_started.connect(_request_started, dispatch_uid="matching-runs-request-started")
+request_finished.connect(_request_finished, dispatch_uid="matching-runs-request-finished")
+
+
+def _start_thread(run_id: int) -> None:
+    threading.Thread(
+        target=_compute_on_thread, args=(run_id,), name=f"matching-run-{run_id}", daemon=True
+    ).start()
 
 
 def _compute_on_thread(run_id: int) -> None:

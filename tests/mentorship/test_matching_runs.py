@@ -584,3 +584,23 @@ def test_a_broker_out_of_reach_fails_the_run_at_once(
     run.refresh_from_db()
     assert run.status == MatchingRunStatus.FAILED
     assert "workers could not be reached" in run.failure_reason
+
+
+def test_a_thread_run_queued_by_a_request_starts_once_its_response_is_sent(
+    settings, monkeypatch
+) -> None:
+    """Computing holds the GIL: the 202 is written first, then the run's thread starts."""
+    from django.core.signals import request_finished, request_started
+
+    settings.CELERY_TASK_ALWAYS_EAGER = settings.MATCHING_RUNS_IN_THREAD = True
+    started: list[int] = []
+    monkeypatch.setattr(services, "_start_thread", started.append)
+
+    request_started.send(sender=None)
+    services.queue_run(41)
+    assert started == []
+    request_finished.send(sender=None)
+    assert started == [41]
+
+    services.queue_run(42)  # outside a request (a command, a test): at once
+    assert started == [41, 42]
