@@ -114,10 +114,14 @@ class _Rules:
         self.active = np.asarray(active, dtype=bool)
         self.index = {pid: i for i, pid in enumerate(ids)}
         self.no_language = np.array([not langs for langs in languages], dtype=bool)
-        self.speaks: dict[str, NDArray[np.bool_]] = {}
+        rows_of: dict[str, list[int]] = {}
         for i, langs in enumerate(languages):
             for lang in langs:
-                self.speaks.setdefault(lang, np.zeros(n, dtype=bool))[i] = True
+                rows_of.setdefault(lang, []).append(i)
+        self.speaks: dict[str, NDArray[np.bool_]] = {}
+        for lang, rows in rows_of.items():
+            self.speaks[lang] = np.zeros(n, dtype=bool)
+            self.speaks[lang][rows] = True
         self.excluded_by: dict[str, list[int]] = {}
         for i, names in enumerate(exclude):
             for name in names:

@@ -134,7 +134,7 @@ class MentorIndex:
                 languages=rules["languages"],
                 exclude=rules["exclude"],
             )
-        self._row = {pid: j for j, pid in enumerate(self.ids)}
+        self._row = self.rules.index  # id -> row
         self._facts: dict[int, Derived] = {}
 
     def __len__(self) -> int:
