@@ -118,18 +118,6 @@ def profile_line(
     }
 
 
-def _profiles(programme: Programme, role: str, user_ids: Iterable[int] | None = None) -> Any:
-    queryset = (
-        Profile.objects.filter(user__memberships__programme=programme, user__memberships__role=role)
-        .select_related("personality", "user")
-        .prefetch_related("positions")
-        .order_by("user_id")
-    )
-    if user_ids is not None:
-        queryset = queryset.filter(user_id__in=list(user_ids))
-    return queryset
-
-
 PROFILE_LINE_FIELDS = (
     "id",
     "user_id",
@@ -139,6 +127,7 @@ PROFILE_LINE_FIELDS = (
     "certifications",
     "seniority",
     "topics_offered",
+    "topics_wanted",
     "languages",
     "timezone",
     "formats",
@@ -154,18 +143,22 @@ POSITION_LINE_FIELDS = (
 )
 
 
-def mentor_lines(
-    programme: Programme, *, user_ids: Iterable[int] | None = None
+def profile_lines(
+    programme: Programme,
+    role: str,
+    *,
+    user_ids: Iterable[int] | None = None,
+    exclude: Mapping[int, Iterable[str]] | None = None,
 ) -> list[dict[str, Any]]:
-    """The programme's mentors (or those of `user_ids` still mentoring in it) as the stored
-    index fits them: matching profile only. Seats, accepting and pauses change often and are the
-    availability mask's business (mentor_index.py), so every line has one place here.
+    """The programme's members in `role` (or those of `user_ids` still in it), by user id, as
+    `profile_line` makes them with one seat: the mentors' lines are what the stored index fits
+    (seats, accepting and pauses are the availability mask's business, mentor_index.py), the
+    mentees' what a cohort run assigns, with `exclude` (per user id) applied.
 
-    The same lines as `profile_line`, read as plain values in three queries: a full rebuild
-    reads every mentor, and building 10,000 model instances with their positions costs more
-    than fitting them."""
+    Read as plain values in three queries: building thousands of model instances with their
+    positions costs more than fitting them."""
     profiles = Profile.objects.filter(
-        user__memberships__programme=programme, user__memberships__role=Role.MENTOR
+        user__memberships__programme=programme, user__memberships__role=role
     )
     if user_ids is not None:
         profiles = profiles.filter(user_id__in=list(user_ids))
@@ -191,6 +184,8 @@ def mentor_lines(
         p["profile_id"]: {trait: p[trait] for trait in BIG_FIVE}
         for p in Personality.objects.filter(profile_id__in=ids).values("profile_id", *BIG_FIVE)
     }
+    topics = "topics_offered" if role == Role.MENTOR else "topics_wanted"
+    excluded = exclude or {}
     return [
         {
             "id": person_id(row["user_id"]),
@@ -198,17 +193,24 @@ def mentor_lines(
             "skills": list(row["skills"]),
             "certifications": list(row["certifications"]),
             "seniority": row["seniority"],
-            "topics": list(row["topics_offered"]),
+            "topics": list(row[topics]),
             "about": " ".join(part for part in (row["headline"], row["about"]) if part),
             "personality": personalities.get(row["id"]),
             "languages": list(row["languages"]),
             "timezone": row["timezone"],
             "formats": list(row["formats"]),
             "capacity": 1,
-            "exclude": [],
+            "exclude": sorted(set(excluded.get(row["user_id"], ()))),
         }
         for row in rows
     ]
+
+
+def mentor_lines(
+    programme: Programme, *, user_ids: Iterable[int] | None = None
+) -> list[dict[str, Any]]:
+    """The programme's mentors as the stored index fits them (`profile_lines`)."""
+    return profile_lines(programme, Role.MENTOR, user_ids=user_ids)
 
 
 def mentor_lines_with_seats(programme: Programme) -> list[dict[str, Any]]:
@@ -350,10 +352,7 @@ def assign_cohort(*, programme: Programme, mode: str) -> list[matching.Assignmen
     if not mentee_ids:
         return []
     excluded = exclusions_for(programme, mentee_ids)
-    mentees = [
-        profile_line(p, role=Role.MENTEE, exclude=excluded.get(p.user_id, ()))
-        for p in _profiles(programme, Role.MENTEE, mentee_ids)
-    ]
+    mentees = profile_lines(programme, Role.MENTEE, user_ids=mentee_ids, exclude=excluded)
     mentors = [line for line in mentor_lines_with_seats(programme) if line["capacity"] > 0]
     weights = programme_weights(programme)
     query_signals.add_to_lines(programme, mentors=mentors, mentees=mentees, weights=weights)

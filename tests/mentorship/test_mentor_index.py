@@ -17,6 +17,7 @@ from mentorship import factories, matching_adapter, mentor_index
 from mentorship.models import (
     EmptyReason,
     MentorIndexState,
+    Profile,
     Programme,
     ProposalStatus,
     Role,
@@ -347,16 +348,36 @@ def test_the_indexed_lines_are_the_profile_lines(programme: Programme, mentor: U
         end=dt.date(2011, 12, 1),
     )
     factories.PersonalityFactory.create(profile=ana.profile, answers=[5, 3, 6, 2, 6, 3, 5, 2, 6, 2])
-    factories.member(programme, Role.MENTEE, username="not-a-mentor")
+    tom = factories.member(
+        programme, Role.MENTEE, username="not-a-mentor", topics_wanted=["leadership"]
+    )
+    factories.PositionFactory.create(
+        profile=tom.profile, title="Analyst", start=dt.date(2020, 1, 1)
+    )
 
-    expected = [
-        matching_adapter.profile_line(p, role=Role.MENTOR, seats=1)
-        for p in matching_adapter._profiles(programme, Role.MENTOR)
-    ]
+    def by_instances(role: str, exclude: dict[int, list[str]]) -> list[dict[str, object]]:
+        profiles = (
+            Profile.objects.filter(
+                user__memberships__programme=programme, user__memberships__role=role
+            )
+            .select_related("personality")
+            .prefetch_related("positions")
+            .order_by("user_id")
+        )
+        return [
+            matching_adapter.profile_line(p, role=role, exclude=exclude.get(p.user_id, ()))
+            for p in profiles
+        ]
 
+    expected = by_instances(Role.MENTOR, {})
     assert matching_adapter.mentor_lines(programme) == expected
     assert [line["id"] for line in expected] == [pid(mentor), pid(ana)]
     assert matching_adapter.mentor_lines(programme, user_ids=[ana.pk]) == expected[1:]
+    excluded = {tom.pk: [pid(ana), pid(mentor), pid(ana)]}
+    mentees = matching_adapter.profile_lines(programme, Role.MENTEE, exclude=excluded)
+    assert mentees == by_instances(Role.MENTEE, excluded)
+    assert mentees[-1]["topics"] == ["leadership"]
+    assert mentees[-1]["exclude"] == sorted({pid(ana), pid(mentor)})
 
 
 @pytest.mark.django_db(transaction=True)
