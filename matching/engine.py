@@ -113,15 +113,9 @@ class _Rules:
         self.n = n
         self.active = np.asarray(active, dtype=bool)
         self.index = {pid: i for i, pid in enumerate(ids)}
+        self.languages = languages
         self.no_language = np.array([not langs for langs in languages], dtype=bool)
-        rows_of: dict[str, list[int]] = {}
-        for i, langs in enumerate(languages):
-            for lang in langs:
-                rows_of.setdefault(lang, []).append(i)
-        self.speaks: dict[str, NDArray[np.bool_]] = {}
-        for lang, rows in rows_of.items():
-            self.speaks[lang] = np.zeros(n, dtype=bool)
-            self.speaks[lang][rows] = True
+        self.speaks: dict[str, NDArray[np.bool_]] = {}  # per language, filled when first asked
         self.excluded_by: dict[str, list[int]] = {}
         for i, names in enumerate(exclude):
             for name in names:
@@ -157,12 +151,19 @@ class _Rules:
             else:
                 speaks = self.no_language.copy()
                 for lang in key:
-                    known = self.speaks.get(lang)
-                    if known is not None:
-                        speaks |= known
+                    speaks |= self._speaking(lang)
                 mask = speaks & self.active
             self._masks[key] = mask
         return mask
+
+    def _speaking(self, lang: str) -> NDArray[np.bool_]:
+        """(n_mentors,) bool: mentors who list `lang` (one pass over everyone, then cached: a
+        loaded index answers its first request without a pass per language it holds)."""
+        found = self.speaks.get(lang)
+        if found is None:
+            found = np.fromiter((lang in langs for langs in self.languages), bool, self.n)
+            self.speaks[lang] = found
+        return found
 
     def forbidden(self, mentee_id: str, exclude: Sequence[str]) -> list[int]:
         """Mentor indices never paired with this mentee: self and exclusions both ways."""

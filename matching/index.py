@@ -140,6 +140,10 @@ class MentorIndex:
     def __len__(self) -> int:
         return len(self.mentors)
 
+    def row_of(self, mentor_id: str) -> int | None:
+        """The row of this mentor id, None when the index does not hold them."""
+        return self._row.get(mentor_id)
+
     # ----------------------------------------------------------------------------- building
     @classmethod
     def build(

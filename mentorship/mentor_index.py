@@ -60,15 +60,18 @@ class Loaded:
 
     version: int
     index: matching.MentorIndex
-    rows: dict[int, int]  # mentor user id -> row of the index
     available: np.ndarray  # bool, one per row
     seen: int = 0  # the programme's change number the mask reflects
     known: dict[int, bool] = field(default_factory=dict)  # every availability row read so far
 
+    def row(self, mentor_id: int) -> int | None:
+        """The index row of a mentor (by user id), None when the index does not hold them."""
+        return self.index.row_of(matching_adapter.person_id(mentor_id))
+
     def apply(self, changes: dict[int, bool]) -> None:
         self.known.update(changes)
         for mentor_id, available in changes.items():
-            row = self.rows.get(mentor_id)
+            row = self.row(mentor_id)
             if row is not None:
                 self.available[row] = available
 
@@ -83,19 +86,17 @@ def forget_loaded() -> None:
         _loaded.clear()
 
 
-def _rows_of(index: matching.MentorIndex) -> dict[int, int]:
-    return {matching_adapter.user_id_of(pid): row for row, pid in enumerate(index.ids)}
-
-
 def _wrap(version: int, index: matching.MentorIndex, before: Loaded | None) -> Loaded:
-    loaded = Loaded(
-        version=version,
-        index=index,
-        rows=_rows_of(index),
-        available=np.zeros(len(index.ids), dtype=bool),
-    )
-    if before is not None:  # the mask survives a reload: only the rows moved
-        loaded.seen = before.seen
+    loaded = Loaded(version=version, index=index, available=np.zeros(len(index.ids), dtype=bool))
+    if before is None:
+        return loaded
+    # The mask survives a reload: as it was when the rows are the same mentors in the same order
+    # (an edited mentor keeps their row), else re-applied row by row.
+    loaded.seen = before.seen
+    if before.index.ids == index.ids:
+        loaded.available[:] = before.available
+        loaded.known = dict(before.known)
+    else:
         loaded.apply(before.known)
     return loaded
 

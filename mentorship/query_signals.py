@@ -72,9 +72,13 @@ def for_request(programme: Programme, loaded: Any, weights: Mapping[str, float])
             groups: tuple[str, ...] = matching.NETWORK_GROUPS
             reach = np.zeros((n, len(groups)), dtype=float)
             column = {group: c for c, group in enumerate(groups)}
-            for mentor_id, row in loaded.rows.items():
-                responsiveness[row] = signals.responsiveness.get(mentor_id, NO_HISTORY)
-                for group, count in signals.reach.get(mentor_id, {}).items():
+            for mentor_id, value in signals.responsiveness.items():
+                if (row := loaded.row(mentor_id)) is not None:
+                    responsiveness[row] = value
+            for mentor_id, counts in signals.reach.items():
+                if (row := loaded.row(mentor_id)) is None:
+                    continue
+                for group, count in counts.items():
                     if group in column:
                         reach[row, column[group]] = count
             signals.arrays = (
