@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from mentorship import factories
 from mentorship.models import Programme, Role
 from tests.api.conftest import Api
+from tests.mentorship.test_mentor_index import a_mentor
 
 pytestmark = pytest.mark.django_db
 
@@ -22,15 +23,10 @@ QUERIES = 15
 
 def ask(programme: Programme, mentors: int) -> tuple[int, int]:
     for n in range(mentors):
-        factories.member(
-            programme,
-            Role.MENTOR,
-            username=f"{programme.slug}-mentor-{n}",
-            topics_offered=["leadership"],
-            capacity=2,
-        )
+        a_mentor(programme, f"{programme.slug}-mentor-{n}")
     warm_up, mentee = (
-        factories.member(programme, Role.MENTEE, topics_wanted=["leadership"]) for _ in range(2)
+        factories.member(programme, Role.MENTEE, languages=["en"], topics_wanted=["leadership"])
+        for _ in range(2)
     )
     Api(warm_up).post("match-requests/", {"programme": programme.slug})  # builds the index
     with CaptureQueriesContext(connection) as queries:
