@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+from collections.abc import Iterable
+from typing import Any, TypeAlias, cast
 
 from django.contrib.auth.models import AnonymousUser
 
@@ -16,9 +17,18 @@ Viewer: TypeAlias = User | AnonymousUser
 def roles_in(user: Any, programme: Programme) -> frozenset[str]:
     if not getattr(user, "is_authenticated", False):
         return frozenset()
+    known = getattr(programme, "_roles_of", None)
+    if known is not None and known[0] == user.pk:
+        return cast(frozenset[str], known[1])
     return frozenset(
         Membership.objects.filter(user=user, programme=programme).values_list("role", flat=True)
     )
+
+
+def remember_roles(user: User, programme: Programme, roles: Iterable[str]) -> None:
+    """Keep the user's roles, read with the programme, on it for `roles_in` (a selector that
+    loads a programme for its caller does this; the object lives as long as the request)."""
+    programme._roles_of = (user.pk, frozenset(roles))  # type: ignore[attr-defined]
 
 
 def is_coordinator(user: Any, programme: Programme) -> bool:

@@ -154,9 +154,15 @@ def _database(url: str) -> dict[str, Any]:
         config["CONN_HEALTH_CHECKS"] = True
     if config["ENGINE"] == "django.db.backends.postgresql":
         # An unreachable database fails fast (the health check answers 503 within seconds).
-        config.setdefault("OPTIONS", {}).setdefault(
-            "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
-        )
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
+        if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+            # The server binds the parameters, and a kept connection prepares a statement the
+            # second time it runs it: PostgreSQL plans a list page's query once per connection
+            # instead of on every request. Off behind a pooler that cannot keep prepared
+            # statements (PgBouncer in transaction mode before 1.21).
+            options["server_side_binding"] = True
+            options["prepare_threshold"] = 2
     return config
 
 

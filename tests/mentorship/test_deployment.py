@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client, override_settings
 
 from mentorship import factories
@@ -118,6 +119,36 @@ def test_postgresql_connections_are_kept_a_minute_and_checked_before_reuse(
     assert kept["DATABASES"]["default"]["CONN_MAX_AGE"] == 300
     closed = production_settings(tmp_path, DATABASE_URL=url, CONN_MAX_AGE="0")
     assert closed["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
+
+
+def test_postgresql_prepares_the_statements_a_kept_connection_runs_again(tmp_path: Path) -> None:
+    url = "postgres://app@db.example.org:5432/mentoring"
+    options = production_settings(tmp_path, DATABASE_URL=url)["DATABASES"]["default"]["OPTIONS"]
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == 2
+    pooled = production_settings(tmp_path, DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="0")
+    options = pooled["DATABASES"]["default"]["OPTIONS"]
+    assert "server_side_binding" not in options
+    assert "prepare_threshold" not in options
+
+
+@pytest.mark.django_db
+def test_on_postgresql_a_statement_run_again_is_prepared_once() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: the postgres leg runs it")
+    for _ in range(3):
+        list(Programme.objects.filter(slug="prepared-statement-probe"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%prepared-statement-probe%"],
+        )
+        assert cursor.fetchone() == (0,)  # the value is a parameter, not part of the statement
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "mentorship_programme" WHERE "mentorship_programme"."slug" = $1%'],
+        )
+        assert cursor.fetchone() == (1,)
 
 
 def test_sqlite_opens_a_connection_per_request_whatever_the_environment(tmp_path: Path) -> None:

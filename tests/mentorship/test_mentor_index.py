@@ -380,6 +380,27 @@ def test_the_indexed_lines_are_the_profile_lines(programme: Programme, mentor: U
     assert mentees[-1]["exclude"] == sorted({pid(ana), pid(mentor)})
 
 
+def test_a_cohort_run_takes_the_mentors_from_the_stored_index_with_their_free_places(
+    programme: Programme, asking: User
+) -> None:
+    ben = a_mentor(programme, "ben", capacity=2)
+    ana = a_mentor(programme, "ana", accepting_mentees=False)
+    cy = a_mentor(programme, "cy", capacity=1)
+    factories.MentorshipFactory.create(programme=programme, mentor=cy)
+    shortlist(programme, asking)  # the index is built
+    profiles.update_profile(actor=ben, about="Now coaching portfolio offices.")  # task not run
+
+    lines = matching_adapter.mentor_lines_with_seats(programme)
+
+    assert [line["id"] for line in lines] == [pid(ben), pid(ana), pid(cy)]  # by user id
+    assert [line["capacity"] for line in lines] == [2, 0, 0]  # not accepting; full
+    assert "Now coaching portfolio offices." in str(lines[0]["about"])  # caught up first
+    from_database = {line["id"]: line for line in matching_adapter.mentor_lines(programme)}
+    for line in lines:  # the same profiles as the database's, normalised
+        expected = {**from_database[line["id"]], "capacity": line["capacity"]}
+        assert {key: line[key] for key in expected} == expected
+
+
 @pytest.mark.django_db(transaction=True)
 def test_workers_that_all_find_no_index_build_it_once() -> None:
     from tests.mentorship.test_concurrency import race

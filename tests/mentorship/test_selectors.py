@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from mentorship import factories
+from mentorship.access import roles_in
 from mentorship.errors import NotFound, PermissionDenied
 from mentorship.models import (
     MatchingRun,
@@ -358,6 +359,18 @@ def test_coordinator_only_reads_answer_404_to_outsiders_and_403_to_members(
         else:
             with pytest.raises(error):
                 read()
+
+
+def test_a_programme_read_for_its_caller_carries_their_roles_for_the_permission_check(
+    programme, coordinator, mentor, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        found = ps.coordinated_programme(coordinator, programme.slug)
+
+    assert found == programme
+    assert roles_in(mentor, found) == {Role.MENTOR}  # another person's roles are read afresh
+    with pytest.raises(PermissionDenied):
+        ps.coordinated_programme(mentor, programme.slug)
 
 
 def test_members_of_lists_the_programme_by_role(
