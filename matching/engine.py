@@ -114,6 +114,7 @@ class _Rules:
         self.active = np.asarray(active, dtype=bool)
         self.index = {pid: i for i, pid in enumerate(ids)}
         self.languages = languages
+        self.exclude = exclude
         self.no_language = np.array([not langs for langs in languages], dtype=bool)
         self.speaks: dict[str, NDArray[np.bool_]] = {}  # per language, filled when first asked
         self.excluded_by: dict[str, list[int]] = {}

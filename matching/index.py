@@ -23,9 +23,9 @@ import os
 import pickle
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -86,10 +86,55 @@ class _SavedMentors(Sequence[dict[str, object]]):
         j = range(len(self))[j]  # negative indices, IndexError
         line = self._parsed.get(j)
         if line is None:
-            start, stop = int(self._offsets[j]), int(self._offsets[j + 1])
-            line = Profile(json.loads(self._data[start:stop]))
+            line = Profile(json.loads(self.raw(j)))
             self._parsed[j] = line
         return line
+
+    def raw(self, j: int) -> bytes:
+        """Line ``j`` as saved (its JSON and newline), unparsed."""
+        return self._data[int(self._offsets[j]) : int(self._offsets[j + 1])]
+
+
+#: A row of a changed index: a row of the index it came from, or a new mentor's profile.
+_Row = int | dict[str, object]
+
+
+class _ChangedMentors(Sequence[dict[str, object]]):
+    """Another index's mentor lines with some replaced, added or removed, read through to that
+    index: updating one mentor of a saved index parses, and saving it rewrites, that one line."""
+
+    _base: Sequence[dict[str, object]]
+    _rows: list[_Row]
+
+    def __init__(self, base: Sequence[dict[str, object]], rows: list[_Row]) -> None:
+        if isinstance(base, _ChangedMentors):  # changes on changes: still one level deep
+            rows = [base._rows[r] if isinstance(r, int) else r for r in rows]
+            base = base._base
+        self._base = base
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, j: Any) -> Any:
+        if isinstance(j, slice):
+            return [self[i] for i in range(*j.indices(len(self)))]
+        row = self._rows[j]
+        return self._base[row] if isinstance(row, int) else row
+
+    def raw(self, j: int) -> bytes:
+        row = self._rows[j]
+        return _line_bytes(self._base, row) if isinstance(row, int) else _dumps(row)
+
+
+def _dumps(line: Mapping[str, object]) -> bytes:
+    return json.dumps(line, ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+def _line_bytes(mentors: Sequence[dict[str, object]], j: int) -> bytes:
+    """Line ``j`` of ``mentors`` as :meth:`MentorIndex.save` writes it; a saved line unparsed."""
+    raw = getattr(mentors, "raw", None)
+    return cast(bytes, raw(j)) if raw is not None else _dumps(mentors[j])
 
 
 class MentorIndex:
@@ -187,29 +232,49 @@ class MentorIndex:
             return None
         row = self.model.mentor_matrix(self.model.features_of(profile, facts))
         j = self._row.get(str(profile["id"]))
-        mentors = list(self.mentors)
+        rows: list[_Row] = list(range(len(self)))
         if j is None:
-            mentors.append(profile)
+            rows.append(profile)
             matrix = np.concatenate([np.asarray(self.matrix), row])
         else:
-            mentors[j] = profile
+            rows[j] = profile
             matrix = np.array(self.matrix, dtype=np.float32, order="C")
             matrix[j] = row[0]
-        return MentorIndex(model=self.model, as_of=self.as_of, mentors=mentors, matrix=matrix)
+        return self._changed(rows, matrix)
 
     def without_mentor(self, mentor_id: str) -> MentorIndex:
         """A new index without this mentor (an equal index when the id is not in it)."""
         j = self._row.get(str(mentor_id))
         if j is None:
-            return MentorIndex(
-                model=self.model, as_of=self.as_of, mentors=list(self.mentors), matrix=self.matrix
-            )
+            return self._changed(list(range(len(self))), self.matrix)
         keep = np.delete(np.arange(len(self)), j)
+        return self._changed(
+            [int(i) for i in keep], np.ascontiguousarray(np.asarray(self.matrix)[keep])
+        )
+
+    def _changed(self, rows: list[_Row], matrix: Float32) -> MentorIndex:
+        """A new index on the same model whose rows are rows of this one or new profiles: lines
+        and hard rules are carried over row by row, never parsed again."""
+        old = self.rules
+
+        def each(kept: Callable[[int], Any], new: Callable[[dict[str, object]], Any]) -> list[Any]:
+            return [kept(r) if isinstance(r, int) else new(r) for r in rows]
+
+        rules = {
+            "ids": each(lambda r: self.ids[r], lambda m: str(m["id"])),
+            "active": each(
+                lambda r: bool(old.active[r]),
+                lambda m: bool(m["capacity"] > 0 and m["accepting"]),  # type: ignore[operator]
+            ),
+            "languages": each(lambda r: old.languages[r], lambda m: m["languages"]),
+            "exclude": each(lambda r: old.exclude[r], lambda m: m["exclude"]),
+        }
         return MentorIndex(
             model=self.model,
             as_of=self.as_of,
-            mentors=[m for i, m in enumerate(self.mentors) if i != j],
-            matrix=np.ascontiguousarray(np.asarray(self.matrix)[keep]),
+            mentors=_ChangedMentors(self.mentors, rows),
+            matrix=matrix,
+            rules=rules,
         )
 
     # ----------------------------------------------------------------------------- storage
@@ -227,18 +292,17 @@ class MentorIndex:
         try:
             np.save(work / _MATRIX, np.ascontiguousarray(self.matrix, dtype=np.float32))
             (work / _MODEL).write_bytes(pickle.dumps(self.model, protocol=5))
-            lines = [
-                json.dumps(m, ensure_ascii=False).encode("utf-8") + b"\n" for m in self.mentors
-            ]
+            # Lines read from a saved index are written back as they were read, unparsed.
+            lines = [_line_bytes(self.mentors, j) for j in range(len(self))]
             (work / _MENTORS).write_bytes(b"".join(lines))
             offsets = np.zeros(len(lines) + 1, dtype=np.int64)
             np.cumsum([len(line) for line in lines], out=offsets[1:])
             np.save(work / _OFFSETS, offsets)
             rules = {
                 "ids": list(self.ids),
-                "active": [bool(m["capacity"] > 0 and m["accepting"]) for m in self.mentors],  # type: ignore[operator]
-                "languages": [m["languages"] for m in self.mentors],
-                "exclude": [m["exclude"] for m in self.mentors],
+                "active": self.rules.active.tolist(),
+                "languages": list(self.rules.languages),
+                "exclude": list(self.rules.exclude),
             }
             (work / _RULES).write_text(json.dumps(rules, ensure_ascii=False), "utf-8")
             meta = {

@@ -106,6 +106,38 @@ def test_with_mentor_appends_a_new_mentor_and_without_mentor_removes_one(index, 
     assert index.without_mentor("nobody").ids == index.ids
 
 
+def test_updating_a_loaded_index_parses_and_rewrites_only_the_changed_lines(
+    index, cohort, tmp_path
+):
+    index.save(tmp_path / "v1")
+    loaded = MentorIndex.load(tmp_path / "v1")
+    changed = dict(cohort.mentors[7], languages=["en", "de"], capacity=0)
+    newcomer = dict(cohort.mentors[3], id="newcomer")
+    edited = loaded.with_mentor(changed)
+    assert edited is not None
+    edited = edited.with_mentor(newcomer)  # changes on changes
+    assert edited is not None
+    edited = edited.without_mentor(cohort.mentors[0]["id"])
+    assert loaded.mentors._parsed == {}  # type: ignore[attr-defined]
+
+    edited.save(tmp_path / "v2")
+    saved = MentorIndex.load(tmp_path / "v2")
+    assert loaded.mentors._parsed == {}  # type: ignore[attr-defined]
+    before = (tmp_path / "v1" / "mentors.jsonl").read_bytes().splitlines(keepends=True)
+    after = (tmp_path / "v2" / "mentors.jsonl").read_bytes().splitlines(keepends=True)
+    assert after[:6] == before[1:7]  # the untouched lines, byte for byte
+    assert after[7:-1] == before[8:]
+    assert saved.ids == (*index.ids[1:], "newcomer")
+    expected = [validate_profile(m) for m in [*cohort.mentors[1:7], changed, *cohort.mentors[8:]]]
+    assert list(saved.mentors) == [*expected, validate_profile(newcomer)]
+    rebuilt = MentorIndex.build(list(saved.mentors), feature_model=index.model, as_of=AS_OF)
+    for got, want in ((saved, rebuilt), (edited, rebuilt)):
+        assert got.rules.active.tolist() == want.rules.active.tolist()  # the changed one is full
+        assert got.rules.languages == want.rules.languages
+        assert got.rules.exclude == want.rules.exclude
+        assert _answers(got, cohort.mentees) == _answers(want, cohort.mentees)
+
+
 def test_with_mentor_gives_up_when_the_vocabulary_drifted(index, cohort):
     drifted = dict(
         cohort.mentors[0],
