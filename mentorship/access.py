@@ -31,6 +31,19 @@ def remember_roles(user: User, programme: Programme, roles: Iterable[str]) -> No
     programme._roles_of = (user.pk, frozenset(roles))  # type: ignore[attr-defined]
 
 
+def remember_coordinated(user: User, memberships: Iterable[Membership]) -> None:
+    """Keep, on the user object of this request, the programmes they coordinate, from every
+    membership of theirs a selector has just read (`remembered_coordinated`)."""
+    user._coordinated_ids = frozenset(  # type: ignore[attr-defined]
+        m.programme_id for m in memberships if m.role == Role.COORDINATOR
+    )
+
+
+def remembered_coordinated(user: User) -> frozenset[int] | None:
+    """The ids of the programmes the user coordinates, if read earlier in this request."""
+    return cast(frozenset[int] | None, getattr(user, "_coordinated_ids", None))
+
+
 def is_coordinator(user: Any, programme: Programme) -> bool:
     return Role.COORDINATOR in roles_in(user, programme)
 

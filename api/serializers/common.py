@@ -71,6 +71,10 @@ class PersonSerializer(serializers.Serializer):
     username = fields.CharField()
     name = fields.CharField(source="display_name")
 
+    def to_representation(self, instance: User) -> dict[str, Any]:
+        # The fields above, without DRF's walk over them: lists show dozens of people.
+        return {"id": instance.pk, "username": instance.username, "name": instance.display_name}
+
 
 def _profile(user: User) -> Any:
     return getattr(user, "profile", None)
@@ -104,7 +108,7 @@ class MemberSummarySerializer(PersonSerializer):
         if profile is None:
             return []
         note_read(subject_id=user.pk, field="career_history", always=self.reads_audited_always)
-        return list(PositionSerializer(profile.positions.all(), many=True).data)
+        return [shared(PositionSerializer).to_representation(p) for p in profile.positions.all()]
 
     def get_languages(self, user: User) -> list[str]:
         return list(_profile(user).languages) if _profile(user) else []
@@ -114,6 +118,19 @@ class MemberSummarySerializer(PersonSerializer):
 
     def get_formats(self, user: User) -> list[str]:
         return list(_profile(user).formats) if _profile(user) else []
+
+    def to_representation(self, instance: User) -> dict[str, Any]:
+        # The fields above (the get_ methods give the schema its types), without DRF's walk.
+        return {
+            **super().to_representation(instance),
+            "headline": self.get_headline(instance),
+            "seniority": self.get_seniority(instance),
+            "topics": self.get_topics(instance),
+            "positions": self.get_positions(instance),
+            "languages": self.get_languages(instance),
+            "timezone": self.get_timezone(instance),
+            "formats": self.get_formats(instance),
+        }
 
 
 class MentorSummarySerializer(MemberSummarySerializer):

@@ -75,7 +75,7 @@ class SuggestionSerializer(serializers.ModelSerializer):
 
 class MatchRequestSerializer(serializers.ModelSerializer):
     programme = fields.CharField(source="programme.slug", read_only=True)
-    proposals = SuggestionSerializer(many=True, read_only=True)
+    proposals = SuggestionSerializer(source="shortlist", many=True, read_only=True)
     empty_reason = serializers.ChoiceField(
         choices=[("", ""), *EmptyReason.choices],
         read_only=True,

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.serializers.common import shared
 from api.serializers.matching import (
     AcceptProposalSerializer,
     MatchRequestCreateSerializer,
@@ -29,7 +30,6 @@ from api.views.base import (
 from mentorship.models import ProposalStatus, User
 from mentorship.selectors.programmes import programme_for
 from mentorship.selectors.proposals import (
-    SHORTLISTS,
     match_request_for,
     match_requests_for,
     proposal_for,
@@ -48,7 +48,7 @@ class MatchRequestListView(ListView):
     error_codes = (404, 409)  # no such programme; already has a mentor
 
     def get_queryset(self) -> Any:
-        return match_requests_for(caller(self.request)).prefetch_related(*SHORTLISTS)
+        return match_requests_for(caller(self.request))
 
     @extend_schema(tags=["matching"])
     def get(self, request: Request) -> Response:
@@ -64,7 +64,7 @@ class MatchRequestListView(ListView):
         programme = programme_for(caller(request), data["programme"])
         match_request = proposals.create_match_request(actor=caller(request), programme=programme)
         return Response(
-            MatchRequestSerializer(with_shortlist(match_request)).data,
+            shared(MatchRequestSerializer).to_representation(with_shortlist(match_request)),
             status=status.HTTP_201_CREATED,
         )
 

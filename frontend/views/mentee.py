@@ -282,7 +282,7 @@ def ask_for_matches(request: HttpRequest) -> HttpResponse:
         match_request = proposals.create_match_request(actor=user, programme=programme)
     except DomainError as error:
         return acted(request, error, done="", to=shortlist_url(programme))
-    found = match_request.proposals.count()
+    found = len(match_request.shortlist)
     done = (
         f"Your shortlist is ready: {found} mentor{'s' if found != 1 else ''}, best first."
         if found

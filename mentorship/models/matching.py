@@ -41,6 +41,10 @@ class MatchRequest(models.Model):
         help_text="Why nobody was suggested; empty when there are suggestions.",
     )
 
+    #: Its proposals best first, where they were fetched with it (selectors.proposals.SHORTLISTS)
+    #: or just written (services.proposals.create_match_request); not a column.
+    shortlist: list[Proposal]
+
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [

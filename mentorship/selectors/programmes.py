@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 
-from mentorship.access import Viewer, remember_roles, require_role
+from mentorship.access import Viewer, remember_coordinated, remember_roles, require_role
 from mentorship.errors import NotFound
 from mentorship.models import (
     SEAT_HOLDING_STATUSES,
@@ -38,10 +38,13 @@ def programmes_with_roles_for(user: User) -> QuerySet[Programme]:
 
 def programme_for(user: User, slug: str) -> Programme:
     """The programme if the user may see it, with their roles in it read in the same query:
-    the permission check that follows (`require_role`) costs no second one."""
-    memberships = list(
-        Membership.objects.filter(user=user, programme__slug=slug).select_related("programme")
-    )
+    the permission check that follows (`require_role`) costs no second one. The query reads all
+    of the caller's memberships (a handful) and keeps the programmes they coordinate on the
+    user object for the rest of the request (`remember_coordinated`: the audit of what the
+    response shows needs no query of its own)."""
+    everywhere = list(Membership.objects.filter(user=user).select_related("programme"))
+    remember_coordinated(user, everywhere)
+    memberships = [m for m in everywhere if m.programme.slug == slug]
     if memberships:
         programme = memberships[0].programme
     elif user.is_staff:

@@ -52,11 +52,15 @@ def proposal_for(user: User, pk: int) -> Proposal:
 
 
 def match_requests_for(user: Viewer) -> QuerySet[MatchRequest]:
+    """The match requests the user may see (their own; all of the programmes they coordinate),
+    each with its `shortlist` (SHORTLISTS)."""
     if not user.is_authenticated:
         return MatchRequest.objects.none()
-    return MatchRequest.objects.filter(
-        Q(mentee=user) | Q(programme__in=coordinated_programmes(user))
-    ).select_related("programme")
+    return (
+        MatchRequest.objects.filter(Q(mentee=user) | Q(programme__in=coordinated_programmes(user)))
+        .select_related("programme")
+        .prefetch_related(*SHORTLISTS)  # type: ignore[no-redef]  # to_attr: MatchRequest.shortlist
+    )
 
 
 def match_request_for(user: User, pk: int) -> MatchRequest:
@@ -79,20 +83,28 @@ RUN_PAIRS = (
 )
 
 
-#: Match requests with their suggestions, best first, and each mentor's summary: proposals,
-#: mentors and profiles in one query, careers in a second.
+#: What a suggestion shows of its mentor: people and profiles in one query, careers in a second.
+SUGGESTED_MENTORS = (
+    Prefetch("mentor", queryset=User.objects.select_related("profile")),
+    "mentor__profile__positions",
+)
+
+#: Match requests with their suggestions, best first, as `shortlist`, and each mentor's summary:
+#: proposals, mentors and profiles in one query, careers in a second.
 SHORTLISTS = (
     Prefetch(
         "proposals",
         queryset=Proposal.objects.select_related("mentor__profile").order_by("rank", "id"),
+        to_attr="shortlist",
     ),
-    "proposals__mentor__profile__positions",
+    "shortlist__mentor__profile__positions",
 )
 
 
 def with_shortlist(match_request: MatchRequest) -> MatchRequest:
-    """A match request just made, its shortlist fetched as SHORTLISTS does for a list."""
-    prefetch_related_objects([match_request], *SHORTLISTS)
+    """A match request just made, whose `shortlist` its service left on it, with each mentor's
+    summary (SUGGESTED_MENTORS): the proposals are not read back."""
+    prefetch_related_objects(match_request.shortlist, *SUGGESTED_MENTORS)
     return match_request
 
 

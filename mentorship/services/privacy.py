@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from mentorship.access import require_role
+from mentorship.access import remembered_coordinated, require_role
 from mentorship.errors import Conflict, NotFound, PermissionDenied
 from mentorship.models import AuditEvent, Membership, Programme, Role, User
 from mentorship.privacy import EXPORT_FORMAT, Erasure, Read, categories, exported
@@ -115,11 +115,21 @@ def record_reads(*, reader: User, reads: Iterable[Read], path: str) -> int:
     if not others:
         return 0
     subjects = {read.subject_id for read in others}
-    programme_of = dict(
-        Membership.objects.filter(
-            user_id__in=subjects, programme__in=coordinated_programmes(reader)
-        ).values_list("user_id", "programme_id")
-    )
+    coordinated = remembered_coordinated(reader)
+    programme_of: dict[int, int] = {}
+    if coordinated is None:
+        programme_of = dict(
+            Membership.objects.filter(
+                user_id__in=subjects, programme__in=coordinated_programmes(reader)
+            ).values_list("user_id", "programme_id")
+        )
+    elif coordinated:  # read with the caller's memberships (programme_for); mentees and mentors
+        # coordinate nothing: no query
+        programme_of = dict(
+            Membership.objects.filter(
+                user_id__in=subjects, programme_id__in=coordinated
+            ).values_list("user_id", "programme_id")
+        )
     fields: dict[int, set[str]] = defaultdict(set)
     for read in others:
         if read.always or read.subject_id in programme_of:

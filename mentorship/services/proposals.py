@@ -93,17 +93,17 @@ def create_match_request(*, actor: User, programme: Programme) -> MatchRequest:
     Load and compute happen before the write transaction (ranking a large programme must not
     hold the database's write lock); the request, its proposals and their audit rows are then
     written in one transaction, in bulk. Nobody to suggest is an answer too: the request is
-    stored with an empty shortlist and the reason (`MatchRequest.empty_reason`).
+    stored with an empty shortlist and the reason (`MatchRequest.empty_reason`). The request
+    returned carries its proposals, best first, as `shortlist`.
     """
     require_role(actor, programme, Role.MENTEE)
     found = matching_adapter.shortlist(
         programme=programme, mentee=actor, top=programme.proposals_per_request
     )
+    if found.has_mentor:  # read with the exclusions: no query of its own
+        raise InvalidTransition("You already have a mentor in this programme.")
     ranked = found.proposals
-    with transaction.atomic():  # the check counts where it is written (a mentee with a mentor
-        # is rare enough that ranking first costs less than one more query for everyone)
-        if has_mentor(actor.pk, programme.pk):
-            raise InvalidTransition("You already have a mentor in this programme.")
+    with transaction.atomic():
         request = MatchRequest.objects.create(
             programme=programme, mentee=actor, empty_reason=found.empty_reason
         )
@@ -129,6 +129,7 @@ def create_match_request(*, actor: User, programme: Programme) -> MatchRequest:
             for p in proposals
         ]
         AuditEvent.objects.bulk_create(events)
+    request.shortlist = proposals
     return request
 
 

@@ -57,6 +57,30 @@ def test_a_coordinator_reading_both_careers_is_audited_with_the_programme(
     }
 
 
+def test_a_mentees_match_request_shows_mentors_careers_unaudited(
+    api, with_careers, programme, mentee
+) -> None:
+    with_careers.delete()  # nothing pending: the mentor can be suggested
+    response = api(mentee).post("match-requests/", {"programme": programme.slug})
+    assert response.status_code == 201, response.content
+    assert response.json()["proposals"][0]["mentor"]["positions"]
+    assert reads() == []
+
+
+def test_a_mentee_who_coordinates_another_programme_of_the_mentor_is_audited(
+    api, with_careers, programme, other_programme, mentor, mentee
+) -> None:
+    """The match request reads the caller's memberships with the programme (programme_for);
+    what they coordinate elsewhere still decides what the audit records."""
+    with_careers.delete()
+    factories.MembershipFactory.create(user=mentee, programme=other_programme, role="coordinator")
+    factories.MembershipFactory.create(user=mentor, programme=other_programme, role="mentor")
+    response = api(mentee).post("match-requests/", {"programme": programme.slug})
+    assert response.status_code == 201, response.content
+    assert reads() == [("tom", mentor.pk, ["career_history"])]
+    assert AuditEvent.objects.get(action="read").programme_id == other_programme.pk
+
+
 def test_a_refused_read_writes_no_read_event(api, with_careers, outsider) -> None:
     assert_error(api(outsider).get(f"proposals/{with_careers.pk}/"), 404)
     assert reads() == []

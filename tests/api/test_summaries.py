@@ -1,0 +1,57 @@
+"""The people summaries build their answers by hand (lists show dozens of them): each gives
+exactly what DRF's walk over its declared fields would, with a profile and without one."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework import serializers
+
+from api.serializers.common import (
+    MenteeSummarySerializer,
+    MentorSummarySerializer,
+    PersonSerializer,
+)
+from mentorship import factories
+from mentorship.models import Programme, Role, User
+
+SUMMARIES = [PersonSerializer, MentorSummarySerializer, MenteeSummarySerializer]
+
+
+@pytest.fixture
+def with_career(programme: Programme) -> User:
+    person = factories.member(
+        programme,
+        Role.MENTOR,
+        username="ada",
+        first_name="Ada",
+        headline="Portfolio lead",
+        topics_offered=["leadership"],
+        topics_wanted=["finance"],
+        languages=["en", "fr"],
+        formats=["video"],
+    )
+    factories.PositionFactory.create(profile=person.profile, title="PMO Lead")
+    factories.PositionFactory.create(profile=person.profile, title="Analyst")
+    return person
+
+
+@pytest.mark.parametrize("summary", SUMMARIES, ids=lambda s: s.__name__)
+def test_a_summary_is_what_its_declared_fields_give(
+    summary: type[serializers.Serializer], with_career: User
+) -> None:
+    serializer = summary()
+    by_hand = serializer.to_representation(with_career)
+    assert by_hand == serializers.Serializer.to_representation(serializer, with_career)
+    assert list(by_hand) == list(serializer.fields)
+    if summary is not PersonSerializer:
+        assert sorted(p["title"] for p in by_hand["positions"]) == ["Analyst", "PMO Lead"]
+
+
+@pytest.mark.parametrize("summary", SUMMARIES, ids=lambda s: s.__name__)
+def test_a_summary_of_someone_without_a_profile(
+    summary: type[serializers.Serializer], db: None
+) -> None:
+    person = factories.UserFactory.create(username="noprofile")
+    serializer = summary()
+    by_hand = serializer.to_representation(person)
+    assert by_hand == serializers.Serializer.to_representation(serializer, person)
