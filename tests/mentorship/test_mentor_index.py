@@ -124,6 +124,36 @@ def test_an_accept_does_not_touch_the_index_but_the_full_mentor_is_masked(
     assert state(programme).version == version
 
 
+def test_a_worker_reads_the_state_and_what_changed_since_it_looked_in_one_query(
+    programme: Programme,
+    asking: User,
+    django_assert_num_queries: Callable[[int], AbstractContextManager[Any]],
+) -> None:
+    full_soon = a_mentor(programme, "ana", capacity=1)
+    other = a_mentor(programme, "ben")
+    shortlist(programme, asking)
+    seen = mentor_index.current(programme).seen
+    someone = factories.member(programme, Role.MENTEE)
+    proposal = factories.ProposalFactory.create(
+        programme=programme,
+        mentor=full_soon,
+        mentee=someone,
+        status=ProposalStatus.REQUESTED,
+        requested_at=timezone.now(),
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+    services.accept_proposal(actor=full_soon, proposal=proposal)
+    assert mentor_index._loaded[programme.pk].seen == seen  # written, not yet looked at
+
+    with django_assert_num_queries(1):
+        loaded = mentor_index.current(programme)
+    assert loaded.seen > seen
+    assert not loaded.available[loaded.row(full_soon.pk)]
+    assert loaded.available[loaded.row(other.pk)]
+    with django_assert_num_queries(1):  # nothing new: the same one query, no rows to apply
+        assert mentor_index.current(programme).seen == loaded.seen
+
+
 def test_a_mentor_paused_from_requests_is_not_offered(programme: Programme, asking: User) -> None:
     ana = a_mentor(programme, "ana")
     ben = a_mentor(programme, "ben")
