@@ -332,8 +332,9 @@ def shortlist(*, programme: Programme, mentee: User, top: int) -> Shortlist:
         excluded.add(person_id(mentor_id))
     # By the unique user id, not through the memberships join (the caller checked the role):
     # the join lets the database walk the programme's members first.
-    profile = Profile.objects.filter(user_id=mentee.pk).select_related("personality").first()
-    if profile is None:
+    try:
+        profile = Profile.objects.select_related("personality").get(user_id=mentee.pk)
+    except Profile.DoesNotExist:
         return Shortlist([], EmptyReason.NO_PROFILE)
     loaded = mentor_index.current(programme)
     if not len(loaded.index.ids):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from api import fields
@@ -71,6 +73,18 @@ class SuggestionSerializer(serializers.ModelSerializer):
         model = Proposal
         fields = ("id", "mentor", "rank", "score", "components", "reasons", "status")
         read_only_fields = fields
+
+    def to_representation(self, instance: Proposal) -> dict[str, Any]:
+        # The fields above without DRF's walk over them: every match request answers with these.
+        return {
+            "id": instance.pk,
+            "mentor": self.fields["mentor"].to_representation(instance.mentor),
+            "rank": instance.rank,
+            "score": float(instance.score),
+            "components": {name: float(value) for name, value in instance.components.items()},
+            "reasons": [str(reason) for reason in instance.reasons],
+            "status": str(instance.status),
+        }
 
 
 class MatchRequestSerializer(serializers.ModelSerializer):

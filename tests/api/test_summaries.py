@@ -1,5 +1,6 @@
-"""The people summaries build their answers by hand (lists show dozens of them): each gives
-exactly what DRF's walk over its declared fields would, with a profile and without one."""
+"""The people summaries and a shortlist's suggestions build their answers by hand (lists show
+dozens of them; every match request answers with suggestions): each gives exactly what DRF's
+walk over its declared fields would."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from api.serializers.common import (
     MentorSummarySerializer,
     PersonSerializer,
 )
+from api.serializers.matching import SuggestionSerializer
 from mentorship import factories
-from mentorship.models import Programme, Role, User
+from mentorship.models import Programme, ProposalStatus, Role, User
 
 SUMMARIES = [PersonSerializer, MentorSummarySerializer, MenteeSummarySerializer]
 
@@ -55,3 +57,21 @@ def test_a_summary_of_someone_without_a_profile(
     serializer = summary()
     by_hand = serializer.to_representation(person)
     assert by_hand == serializers.Serializer.to_representation(serializer, person)
+
+
+def test_a_suggestion_is_what_its_declared_fields_give(with_career: User, mentee: User) -> None:
+    proposal = factories.ProposalFactory.create(
+        programme=with_career.memberships.get().programme,
+        mentor=with_career,
+        mentee=mentee,
+        status=ProposalStatus.SUGGESTED,
+        rank=2,
+        score=0.75,
+        components={"topic_fit": 1, "seniority": 0.5},
+        reasons=["Shares your topics: leadership."],
+    )
+    serializer = SuggestionSerializer()
+    by_hand = serializer.to_representation(proposal)
+    assert by_hand == serializers.ModelSerializer.to_representation(serializer, proposal)
+    assert list(by_hand) == list(serializer.fields)
+    assert by_hand["components"] == {"topic_fit": 1.0, "seniority": 0.5}
