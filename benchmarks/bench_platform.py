@@ -4,7 +4,9 @@ For each database (SQLite, then PostgreSQL) in one run: load a programme of 10,0
 3,000 mentees with bulk inserts, serve it with gunicorn (the project's gunicorn.conf.py, DEBUG off,
 2 workers, loopback) and measure, through the API with one token per person:
 
-- the median single-object authenticated read (`GET /api/v1/me/profile/`): the base of every ratio;
+- the median single-object authenticated read (`GET /api/v1/me/profile/`): the base of every ratio,
+  sampled before, between and after the measured requests (the machine's drift over a run then
+  weighs on both sides of each ratio);
 - the first match request of each worker (cold), then warm match requests by different mentees
   (`POST /api/v1/match-requests/`), median and p99;
 - the match request right after a mentor accepts someone (request + accept over the API);
@@ -132,9 +134,9 @@ def _cold(server: Gunicorn, client: Client, loaded: Loaded, mentees: Mentees) ->
     return {"cold_each_ms": sorted(cold.values()), "cold_ms": max(cold.values(), default=math.nan)}
 
 
-def _reads(client: Client, loaded: Loaded, n: int) -> list[float]:
+def _reads(client: Client, loaded: Loaded, n: int, *, start: int = 0) -> list[float]:
     times = []
-    for k in range(n):
+    for k in range(start, start + n):
         user = loaded.mentees[k % min(20, len(loaded.mentees))]
         times.append(
             expect(client.call("GET", READ, token=loaded.tokens[user]), 200, what="read").ms
@@ -451,8 +453,14 @@ def run_leg(args: argparse.Namespace, kind: str, env: dict[str, str]) -> dict[st
         print(f"[{kind}] cold match requests: {result['cold_each_ms']}", flush=True)
         for _ in range(3):  # both workers past their first match request
             _match(client, loaded, next(mentees))
+        # The read is sampled before, between and after the measured requests, so that the
+        # machine's drift over the run (this kind of machine moves by a third within minutes)
+        # weighs on both sides of every ratio.
         reads = _reads(client, loaded, args.reads)
-        warm = [_match(client, loaded, next(mentees)).ms for _ in range(args.warm)]
+        warm = []
+        for n in range(args.warm):
+            warm.append(_match(client, loaded, next(mentees)).ms)
+            reads += _reads(client, loaded, 1, start=n)
         reads += _reads(client, loaded, args.reads)
         result["read_ms"] = median(reads)
         result["warm_median_ms"] = median(warm)
@@ -464,17 +472,21 @@ def run_leg(args: argparse.Namespace, kind: str, env: dict[str, str]) -> dict[st
             flush=True,
         )
         after_accept = []
-        for _ in range(args.accepts):
+        for n in range(args.accepts):
             _accept_someone(client, loaded, mentees)
             after_accept.append(_match(client, loaded, next(mentees)).ms)
+            reads += _reads(client, loaded, 3, start=3 * n)
         result["after_accept_ms"] = median(after_accept)
         result["after_accept_all_ms"] = after_accept
         after_edit = []
         for n in range(args.edits):
             _edit_profile(client, loaded, loaded.mentors[(n * 7919) % len(loaded.mentors)], n)
             after_edit.append(_match(client, loaded, next(mentees)).ms)
+            reads += _reads(client, loaded, 3, start=3 * n)
         result["after_edit_ms"] = median(after_edit)
         result["after_edit_all_ms"] = after_edit
+        result["read_ms"] = median(reads)  # every read of the run
+        result["reads_n"] = len(reads)
         print(
             f"[{kind}] after an accept: {result['after_accept_ms']:.1f} ms; after a profile "
             f"edit: {result['after_edit_ms']:.1f} ms",
@@ -586,8 +598,8 @@ def main() -> None:
     parser.add_argument("--mentees", type=int, default=3_000)
     parser.add_argument("--warm", type=int, default=200, help="warm match requests")
     parser.add_argument("--reads", type=int, default=150, help="reads before and after them")
-    parser.add_argument("--accepts", type=int, default=10)
-    parser.add_argument("--edits", type=int, default=5)
+    parser.add_argument("--accepts", type=int, default=20)
+    parser.add_argument("--edits", type=int, default=9)
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--leg", help=argparse.SUPPRESS)  # internal: run one database here
     parser.add_argument("--result", help=argparse.SUPPRESS)

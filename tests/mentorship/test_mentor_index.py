@@ -78,6 +78,20 @@ def state(programme: Programme) -> MentorIndexState:
     return MentorIndexState.objects.get(programme=programme)
 
 
+def mentor_accepts_someone(programme: Programme, mentor: User) -> None:
+    """Another mentee's request to `mentor`, accepted: one of their places is taken."""
+    someone = factories.member(programme, Role.MENTEE)
+    proposal = factories.ProposalFactory.create(
+        programme=programme,
+        mentor=mentor,
+        mentee=someone,
+        status=ProposalStatus.REQUESTED,
+        requested_at=timezone.now(),
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+    services.accept_proposal(actor=mentor, proposal=proposal)
+
+
 def test_the_first_request_builds_the_index_once_and_saves_it(
     programme: Programme, asking: User
 ) -> None:
@@ -109,16 +123,7 @@ def test_an_accept_does_not_touch_the_index_but_the_full_mentor_is_masked(
     other = a_mentor(programme, "ben")
     assert set(shortlist(programme, asking)) == {pid(full_soon), pid(other)}
     version = state(programme).version
-    someone = factories.member(programme, Role.MENTEE)
-    proposal = factories.ProposalFactory.create(
-        programme=programme,
-        mentor=full_soon,
-        mentee=someone,
-        status=ProposalStatus.REQUESTED,
-        requested_at=timezone.now(),
-        expires_at=timezone.now() + dt.timedelta(days=7),
-    )
-    services.accept_proposal(actor=full_soon, proposal=proposal)
+    mentor_accepts_someone(programme, full_soon)
 
     assert shortlist(programme, asking) == [pid(other)]
     assert state(programme).version == version
@@ -133,16 +138,7 @@ def test_a_worker_reads_the_state_and_what_changed_since_it_looked_in_one_query(
     other = a_mentor(programme, "ben")
     shortlist(programme, asking)
     seen = mentor_index.current(programme).seen
-    someone = factories.member(programme, Role.MENTEE)
-    proposal = factories.ProposalFactory.create(
-        programme=programme,
-        mentor=full_soon,
-        mentee=someone,
-        status=ProposalStatus.REQUESTED,
-        requested_at=timezone.now(),
-        expires_at=timezone.now() + dt.timedelta(days=7),
-    )
-    services.accept_proposal(actor=full_soon, proposal=proposal)
+    mentor_accepts_someone(programme, full_soon)
     assert mentor_index._loaded[programme.pk].seen == seen  # written, not yet looked at
 
     with django_assert_num_queries(1):
