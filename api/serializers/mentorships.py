@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils import timezone
@@ -17,7 +18,7 @@ from mentorship.models import (
     Session,
     User,
 )
-from mentorship.selectors.cadence import cadence_from_annotations
+from mentorship.selectors.cadence import Cadence, cadence_from_annotations
 from mentorship.selectors.mentorships import own_rating, private_notes
 from mentorship.services.mentorships import CONTACT_FIELDS
 from mentorship.taxonomy import ConnectionType, MeetingFormat, NetworkGroup
@@ -29,6 +30,20 @@ class CadenceSerializer(serializers.Serializer):
     days_since = fields.IntegerField()
     next_due = fields.DateField()
     status = serializers.ChoiceField(choices=["on_track", "due", "overdue", "never_met"])
+
+    def to_representation(self, instance: Cadence) -> dict[str, Any]:
+        # The fields above without DRF's walk over them: every mentorship of a list has one.
+        return {
+            "sessions_held": instance.sessions_held,
+            "last_session": _iso(instance.last_session),
+            "days_since": instance.days_since,
+            "next_due": _iso(instance.next_due),
+            "status": instance.status,
+        }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 class MentorshipSerializer(serializers.ModelSerializer):
@@ -60,7 +75,25 @@ class MentorshipSerializer(serializers.ModelSerializer):
     def get_cadence(self, mentorship: Mentorship) -> dict[str, Any]:
         """Needs the mentorship loaded through `with_session_counts`."""
         cadence = cadence_from_annotations(mentorship, today=timezone.localdate())
-        return dict(shared(CadenceSerializer).to_representation(cadence))
+        return shared(CadenceSerializer).to_representation(cadence)
+
+    def to_representation(self, instance: Mentorship) -> dict[str, Any]:
+        # The fields above without DRF's walk over them: a list shows twenty or more.
+        person = shared(PersonSerializer)
+        return {
+            "id": instance.pk,
+            "programme": instance.programme.slug,
+            "mentor": person.to_representation(instance.mentor),
+            "mentee": person.to_representation(instance.mentee),
+            "status": str(instance.status),
+            "cadence_days": instance.cadence_days,
+            "goals": instance.goals,
+            "started_on": _iso(instance.started_on),
+            "ended_on": _iso(instance.ended_on),
+            "end_reason": instance.end_reason,
+            "proposal": instance.proposal_id,
+            "cadence": self.get_cadence(instance),
+        }
 
 
 class MentorshipUpdateSerializer(serializers.Serializer):

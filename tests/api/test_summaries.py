@@ -1,10 +1,11 @@
-"""The people summaries and a shortlist's suggestions build their answers by hand (lists show
-dozens of them; every match request answers with suggestions): each gives exactly what DRF's
-walk over its declared fields would."""
+"""The people summaries, a shortlist's suggestions and mentorships with their cadence build
+their answers by hand (lists show dozens of them; every match request answers with
+suggestions): each gives exactly what DRF's walk over its declared fields would."""
 
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 from rest_framework import serializers
 
 from api.serializers.common import (
@@ -13,8 +14,11 @@ from api.serializers.common import (
     PersonSerializer,
 )
 from api.serializers.matching import SuggestionSerializer
+from api.serializers.mentorships import CadenceSerializer, MentorshipSerializer
+from api.views.base import mentorship_with_cadence
 from mentorship import factories
-from mentorship.models import Programme, ProposalStatus, Role, User
+from mentorship.models import MentorshipStatus, Programme, ProposalStatus, Role, User
+from mentorship.selectors.cadence import cadence_from_annotations
 
 SUMMARIES = [PersonSerializer, MentorSummarySerializer, MenteeSummarySerializer]
 
@@ -75,3 +79,29 @@ def test_a_suggestion_is_what_its_declared_fields_give(with_career: User, mentee
     assert by_hand == serializers.ModelSerializer.to_representation(serializer, proposal)
     assert list(by_hand) == list(serializer.fields)
     assert by_hand["components"] == {"topic_fit": 1.0, "seniority": 0.5}
+
+
+@pytest.mark.parametrize("ended", [False, True], ids=["active, met", "ended, never met"])
+def test_a_mentorship_is_what_its_declared_fields_give(
+    programme: Programme, mentor: User, mentee: User, coordinator: User, ended: bool
+) -> None:
+    mentorship = factories.MentorshipFactory.create(
+        programme=programme, mentor=mentor, mentee=mentee, goals="Run a PMO"
+    )
+    if ended:
+        mentorship.status = MentorshipStatus.ENDED
+        mentorship.ended_on = timezone.localdate()
+        mentorship.end_reason = "Moved abroad"
+        mentorship.save()
+    else:
+        factories.SessionFactory.create(mentorship=mentorship)
+    loaded = mentorship_with_cadence(coordinator, mentorship.pk)
+    serializer = MentorshipSerializer()
+    by_hand = serializer.to_representation(loaded)
+    assert by_hand == serializers.ModelSerializer.to_representation(serializer, loaded)
+    assert list(by_hand) == list(serializer.fields)
+    cadence = CadenceSerializer()
+    assert by_hand["cadence"] == serializers.Serializer.to_representation(
+        cadence, cadence_from_annotations(loaded, today=timezone.localdate())
+    )
+    assert by_hand["cadence"]["sessions_held"] == (0 if ended else 1)
