@@ -151,6 +151,18 @@ class DraftProposalSerializer(serializers.ModelSerializer):
         fields = ("id", "mentee", "mentor", "score", "components", "reasons", "status")
         read_only_fields = fields
 
+    def to_representation(self, instance: Proposal) -> dict[str, Any]:
+        # The fields above without DRF's walk over them: a run's detail holds thousands.
+        return {
+            "id": instance.pk,
+            "mentee": self.fields["mentee"].to_representation(instance.mentee),
+            "mentor": self.fields["mentor"].to_representation(instance.mentor),
+            "score": float(instance.score),
+            "components": {name: float(value) for name, value in instance.components.items()},
+            "reasons": [str(reason) for reason in instance.reasons],
+            "status": str(instance.status),
+        }
+
 
 class MatchingRunProgressSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(

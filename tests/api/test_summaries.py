@@ -13,7 +13,7 @@ from api.serializers.common import (
     MentorSummarySerializer,
     PersonSerializer,
 )
-from api.serializers.matching import SuggestionSerializer
+from api.serializers.matching import DraftProposalSerializer, SuggestionSerializer
 from api.serializers.mentorships import CadenceSerializer, MentorshipSerializer
 from api.views.base import mentorship_with_cadence
 from mentorship import factories
@@ -63,7 +63,12 @@ def test_a_summary_of_someone_without_a_profile(
     assert by_hand == serializers.Serializer.to_representation(serializer, person)
 
 
-def test_a_suggestion_is_what_its_declared_fields_give(with_career: User, mentee: User) -> None:
+@pytest.mark.parametrize(
+    "pair", [SuggestionSerializer, DraftProposalSerializer], ids=lambda s: s.__name__
+)
+def test_a_suggestion_or_a_drafted_pair_is_what_its_declared_fields_give(
+    pair: type[serializers.ModelSerializer], with_career: User, mentee: User
+) -> None:
     proposal = factories.ProposalFactory.create(
         programme=with_career.memberships.get().programme,
         mentor=with_career,
@@ -74,7 +79,7 @@ def test_a_suggestion_is_what_its_declared_fields_give(with_career: User, mentee
         components={"topic_fit": 1, "seniority": 0.5},
         reasons=["Shares your topics: leadership."],
     )
-    serializer = SuggestionSerializer()
+    serializer = pair()
     by_hand = serializer.to_representation(proposal)
     assert by_hand == serializers.ModelSerializer.to_representation(serializer, proposal)
     assert list(by_hand) == list(serializer.fields)
