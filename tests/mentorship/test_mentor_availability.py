@@ -3,7 +3,6 @@ transaction, and only matching-profile changes mark the mentor for the stored in
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -16,6 +15,7 @@ from mentorship.models import (
     Mentorship,
     MentorshipStatus,
     Programme,
+    Proposal,
     ProposalStatus,
     Role,
     User,
@@ -40,14 +40,10 @@ def state(programme: Programme) -> MentorIndexState:
     return MentorIndexState.objects.get(programme=programme)
 
 
-def requested(programme: Programme, mentor: User, mentee: User) -> object:
+def requested(programme: Programme, mentor: User, mentee: User) -> Proposal:
+    """A request waiting for the mentor's answer (the factory dates it now, due in 7 days)."""
     return factories.ProposalFactory.create(
-        programme=programme,
-        mentor=mentor,
-        mentee=mentee,
-        status=ProposalStatus.REQUESTED,
-        requested_at=timezone.now(),
-        expires_at=timezone.now() + dt.timedelta(days=7),
+        programme=programme, mentor=mentor, mentee=mentee, status=ProposalStatus.REQUESTED
     )
 
 
@@ -70,7 +66,7 @@ def test_the_accept_that_fills_the_last_seat_makes_the_mentor_unavailable(
     mentor = factories.member(programme, Role.MENTOR, capacity=1)
     before = row(programme, mentor)
     proposal = requested(programme, mentor, mentee)
-    proposal_services.accept_proposal(actor=mentor, proposal=proposal)  # type: ignore[arg-type]
+    proposal_services.accept_proposal(actor=mentor, proposal=proposal)
     after = row(programme, mentor)
     assert not after.available
     assert after.version > before.version
@@ -85,7 +81,7 @@ def test_an_accept_that_leaves_a_free_seat_writes_nothing(
     mentor = factories.member(programme, Role.MENTOR, capacity=2)
     changes = state(programme).changes
     proposal = requested(programme, mentor, mentee)
-    proposal_services.accept_proposal(actor=mentor, proposal=proposal)  # type: ignore[arg-type]
+    proposal_services.accept_proposal(actor=mentor, proposal=proposal)
     assert row(programme, mentor).available
     assert state(programme).changes == changes
 
@@ -170,10 +166,10 @@ def test_a_mentor_paused_from_requests_is_unavailable_until_they_confirm(
     programme.expiries_before_pause = 1
     programme.save()
     expired = requested(programme, mentor, factories.member(programme, Role.MENTEE))
-    expired.status = ProposalStatus.EXPIRED  # type: ignore[attr-defined]
-    expired.responded_at = timezone.now()  # type: ignore[attr-defined]
-    expired.save()  # type: ignore[attr-defined]
-    assert availability.pause_if_lapsing(expired=expired, now=timezone.now())  # type: ignore[arg-type]
+    expired.status = ProposalStatus.EXPIRED
+    expired.responded_at = timezone.now()
+    expired.save()
+    assert availability.pause_if_lapsing(expired=expired, now=timezone.now())
     membership.refresh_from_db()
     assert membership.requests_paused_at is not None
     assert not row(programme, mentor).available

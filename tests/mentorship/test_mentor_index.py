@@ -19,12 +19,12 @@ from mentorship.models import (
     MentorIndexState,
     Profile,
     Programme,
-    ProposalStatus,
     Role,
     User,
 )
 from mentorship.services import availability, privacy, profiles
 from mentorship.services import proposals as services
+from tests.mentorship.test_mentor_availability import requested
 
 pytestmark = pytest.mark.django_db
 
@@ -80,15 +80,7 @@ def state(programme: Programme) -> MentorIndexState:
 
 def mentor_accepts_someone(programme: Programme, mentor: User) -> None:
     """Another mentee's request to `mentor`, accepted: one of their places is taken."""
-    someone = factories.member(programme, Role.MENTEE)
-    proposal = factories.ProposalFactory.create(
-        programme=programme,
-        mentor=mentor,
-        mentee=someone,
-        status=ProposalStatus.REQUESTED,
-        requested_at=timezone.now(),
-        expires_at=timezone.now() + dt.timedelta(days=7),
-    )
+    proposal = requested(programme, mentor, factories.member(programme, Role.MENTEE))
     services.accept_proposal(actor=mentor, proposal=proposal)
 
 
