@@ -21,6 +21,11 @@ class _StrictString:
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, str):
             raise serializers.ValidationError("Must be a string.", code="invalid")
+        # The schema's maxLength counts what is sent; DRF would count it after trimming, and
+        # admit a text one whitespace character too long.
+        max_length = getattr(self, "max_length", None)
+        if max_length is not None and len(data) > max_length:
+            self.fail("max_length", max_length=max_length)  # type: ignore[attr-defined]
         return super().to_internal_value(data)  # type: ignore[misc]
 
 

@@ -38,3 +38,15 @@ def test_the_schema_carries_the_same_pattern() -> None:
 
     patterns = [getattr(v, "regex", None) for v in Example().fields["reason"].validators]
     assert any(p is not None and p.pattern == fields.VISIBLE for p in patterns)
+
+
+@pytest.mark.parametrize("padding", [" ", "\x1f", "\n", "\u3000"])
+def test_the_length_counts_what_is_sent_before_trimming(padding: str) -> None:
+    class Example(serializers.Serializer):
+        reason = fields.CharField(max_length=10)
+
+    assert Example(data={"reason": "x" * 10}).is_valid()
+    serializer = Example(data={"reason": padding + "x" * 10})
+    assert not serializer.is_valid()
+    assert serializer.errors["reason"] == ["Ensure this field has no more than 10 characters."]
+    assert serializer.errors["reason"][0].code == "max_length"
