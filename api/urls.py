@@ -55,6 +55,11 @@ urlpatterns = [
         name="api-matching-run",
     ),
     path(
+        "programmes/<slug:slug>/matching-runs/<id:pk>/pairs/",
+        programmes.MatchingRunPairsView.as_view(),
+        name="api-matching-run-pairs",
+    ),
+    path(
         "programmes/<slug:slug>/matching-runs/<id:pk>/publish/",
         programmes.MatchingRunPublishView.as_view(),
         name="api-matching-run-publish",

@@ -178,14 +178,9 @@ class MatchingRunSerializer(serializers.ModelSerializer):
     published_by = PersonSerializer(read_only=True, allow_null=True)
     summary = serializers.DictField(
         help_text=(
-            "mentees, matched, unmatched (ids), mean_score; after publication also sent and "
-            "withdrawn_at_publication."
+            "mentees, matched (the drafted pairs, listed at `…/pairs/`), unmatched (ids), "
+            "mean_score; after publication also sent and withdrawn_at_publication."
         )
-    )
-    proposals = DraftProposalSerializer(
-        many=True,
-        read_only=True,
-        help_text="The drafted pairs: none while the run is running or when it failed.",
     )
     progress = MatchingRunProgressSerializer(source="stage_and_percent", read_only=True)
     status = serializers.ChoiceField(
@@ -213,7 +208,6 @@ class MatchingRunSerializer(serializers.ModelSerializer):
             "published_by",
             "published_at",
             "summary",
-            "proposals",
         )
         read_only_fields = fields
 

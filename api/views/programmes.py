@@ -13,7 +13,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.pagination import CadencePagination
-from api.serializers.matching import MatchingRunCreateSerializer, MatchingRunSerializer
+from api.serializers.matching import (
+    DraftProposalSerializer,
+    MatchingRunCreateSerializer,
+    MatchingRunSerializer,
+)
 from api.serializers.programmes import (
     CadenceSerializerOut,
     ProgrammeCreateSerializer,
@@ -25,7 +29,12 @@ from api.views.base import ListView, caller, choice_param, validated
 from mentorship.selectors.cadence import STATUSES, programme_cadence
 from mentorship.selectors.exports import cadence_export, csv_lines
 from mentorship.selectors.programmes import programme_for, programmes_with_roles_for
-from mentorship.selectors.proposals import RUN_PAIRS, matching_run_for, matching_runs_for
+from mentorship.selectors.proposals import (
+    RUN_PAIR_CAREERS,
+    matching_run_for,
+    matching_runs_for,
+    run_proposals,
+)
 from mentorship.selectors.stats import programme_stats
 from mentorship.services import matching_runs, programmes
 
@@ -152,16 +161,14 @@ class StatsView(APIView):
 
 class MatchingRunListView(ListView):
     """Whole-cohort matching: start a run for every unmatched mentee (202: it is computed in the
-    background; follow its progress on the run), review its draft, then publish. A second run
-    while one is running or a draft waits answers 409."""
+    background; follow its progress on the run), review its drafted pairs (`…/pairs/`), then
+    publish. A second run while one is running or a draft waits answers 409."""
 
     serializer_class = MatchingRunSerializer
     error_codes = (409,)
 
     def get_queryset(self) -> Any:
-        return matching_runs_for(caller(self.request), self.kwargs["slug"]).prefetch_related(
-            *RUN_PAIRS
-        )
+        return matching_runs_for(caller(self.request), self.kwargs["slug"])
 
     @extend_schema(tags=["coordination"])
     def get(self, request: Request, slug: str) -> Response:
@@ -185,12 +192,28 @@ class MatchingRunListView(ListView):
 
 
 class MatchingRunDetailView(APIView):
-    """One run: its status and progress while running, its draft or failure reason after."""
+    """One run: its status and progress while running, then its summary (or why it failed)."""
 
     @extend_schema(tags=["coordination"], responses=MatchingRunSerializer)
     def get(self, request: Request, slug: str, pk: int) -> Response:
-        run = matching_run_for(caller(request), slug, pk, prefetch=RUN_PAIRS)
-        return Response(MatchingRunSerializer(run).data)
+        return Response(MatchingRunSerializer(matching_run_for(caller(request), slug, pk)).data)
+
+
+class MatchingRunPairsView(ListView):
+    """The pairs a run drafted, best score first, with each pair's scores, reasons and what
+    became of it once published: none while the run is running or when it failed."""
+
+    serializer_class = DraftProposalSerializer
+
+    def get_queryset(self) -> Any:
+        run = matching_run_for(caller(self.request), self.kwargs["slug"], self.kwargs["pk"])
+        return run_proposals(actor=caller(self.request), run=run).prefetch_related(
+            *RUN_PAIR_CAREERS
+        )
+
+    @extend_schema(tags=["coordination"])
+    def get(self, request: Request, slug: str, pk: int) -> Response:
+        return self.list(request)
 
 
 class MatchingRunPublishView(APIView):

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from mentorship import matching_adapter
@@ -70,17 +68,9 @@ def match_request_for(user: User, pk: int) -> MatchRequest:
     return request
 
 
-#: A run's pairs with what its readers show of them, fetched for all of them at once: the people
-#: and profiles joined to the pairs (prefetching them instead makes, in Django 5.2, one OR per
-#: person, which SQLite refuses beyond 1,000 pairs), their careers prefetched.
-RUN_PAIRS = (
-    Prefetch(
-        "proposals",
-        queryset=Proposal.objects.select_related("mentor__profile", "mentee__profile"),
-    ),
-    "proposals__mentor__profile__positions",
-    "proposals__mentee__profile__positions",
-)
+#: What a reader of a run's pairs shows of each beyond its people and profiles (joined by
+#: `run_proposals`): their careers, prefetched for the page at once.
+RUN_PAIR_CAREERS = ("mentor__profile__positions", "mentee__profile__positions")
 
 
 #: What a suggestion shows of its mentor: people and profiles in one query, careers in a second.
@@ -115,12 +105,9 @@ def matching_runs_for(user: User, slug: str) -> QuerySet[MatchingRun]:
     )
 
 
-def matching_run_for(
-    user: User, slug: str, pk: int, *, prefetch: Sequence[str | Prefetch] = ()
-) -> MatchingRun:
-    """One run of a programme the user coordinates; `prefetch` names the relations its caller
-    reads (its pairs, for the API), fetched with it."""
-    run = matching_runs_for(user, slug).filter(pk=pk).prefetch_related(*prefetch).first()
+def matching_run_for(user: User, slug: str, pk: int) -> MatchingRun:
+    """One run of a programme the user coordinates."""
+    run = matching_runs_for(user, slug).filter(pk=pk).first()
     if run is None:
         raise NotFound("No such matching run.")
     return run

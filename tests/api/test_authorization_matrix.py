@@ -336,6 +336,13 @@ ROWS = [
         own=coordinator_only(200),
     ),
     Row(
+        "api-matching-run-pairs",
+        "GET",
+        "programmes/{slug}/matching-runs/{obj}/pairs/",
+        obj="run",
+        own=coordinator_only(200),
+    ),
+    Row(
         "api-matching-run-publish",
         "POST",
         "programmes/{slug}/matching-runs/{obj}/publish/",

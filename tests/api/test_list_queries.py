@@ -84,9 +84,8 @@ LISTINGS = [
     Listing(
         "a run's proposals",
         "coordinator",
-        lambda w: f"programmes/{w['programme'].slug}/matching-runs/{w['run'].pk}/",
+        lambda w: f"programmes/{w['programme'].slug}/matching-runs/{w['run'].pk}/pairs/",
         draft_pairs,
-        rows=lambda body: list(body["proposals"]),
         already=1,
     ),
     Listing("programmes", "coordinator", lambda w: "programmes/", programmes, already=1),
