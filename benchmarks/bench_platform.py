@@ -202,6 +202,12 @@ def _matching_run(client: Client, loaded: Loaded) -> dict[str, Any]:
             client.call("GET", f"{base}{run['id']}/", token=token), 200, what="poll run"
         ).body
     result["run_done_ms"] = (time.perf_counter() - start) * 1e3
+    if run.get("started_at") and run.get("finished_at"):
+        from datetime import datetime
+
+        result["run_server_ms"] = (
+            datetime.fromisoformat(run["finished_at"]) - datetime.fromisoformat(run["started_at"])
+        ).total_seconds() * 1e3
     result["run_final_state"] = run.get("status")
     summary = run.get("summary") or {}
     result["run_matched"] = summary.get("matched")
@@ -497,7 +503,8 @@ def run_leg(args: argparse.Namespace, kind: str, env: dict[str, str]) -> dict[st
         print(
             f"[{kind}] matching run: HTTP {result['run_status_code']} "
             f"({result['run_answer_state']}) after {result['run_answer_ms']:.0f} ms, "
-            f"{result['run_final_state']} after {result['run_done_ms']:.0f} ms",
+            f"{result['run_final_state']} after {result['run_done_ms']:.0f} ms "
+            f"(started to finished on the server: {result.get('run_server_ms', 0):.0f} ms)",
             flush=True,
         )
     with tempfile.TemporaryDirectory() as work:

@@ -24,7 +24,6 @@ from mentorship.models import (
     Exclusion,
     Membership,
     Mentorship,
-    Personality,
     Position,
     Profile,
     Programme,
@@ -85,39 +84,6 @@ def programme_weights(programme: Programme) -> dict[str, float]:
     return matching.validate_weights(programme.matching_weights or {})
 
 
-def profile_line(
-    profile: Profile, *, role: str, seats: int = 1, exclude: Iterable[str] = ()
-) -> dict[str, Any]:
-    """A profile as the engine sees it. `seats` is the mentor's number of free places."""
-    personality = getattr(profile, "personality", None)
-    about = " ".join(part for part in (profile.headline, profile.about) if part)
-    return {
-        "id": person_id(profile.user_id),
-        "positions": [
-            {
-                "title": p.title,
-                "organisation": p.organisation,
-                "industry": p.industry,
-                "start": format_month(p.start),
-                "end": format_month(p.end),
-                "summary": p.summary,
-            }
-            for p in profile.positions.all()
-        ],
-        "skills": list(profile.skills),
-        "certifications": list(profile.certifications),
-        "seniority": profile.seniority,
-        "topics": list(profile.topics_offered if role == Role.MENTOR else profile.topics_wanted),
-        "about": about,
-        "personality": personality.big_five() if personality is not None else None,
-        "languages": list(profile.languages),
-        "timezone": profile.timezone,
-        "formats": list(profile.formats),
-        "capacity": seats,
-        "exclude": sorted(set(exclude)),
-    }
-
-
 PROFILE_LINE_FIELDS = (
     "id",
     "user_id",
@@ -143,6 +109,10 @@ POSITION_LINE_FIELDS = (
 )
 
 
+#: The personality's traits as `values()` reads them across the profile's one-to-one.
+TRAIT_VALUES = tuple(f"personality__{trait}" for trait in BIG_FIVE)
+
+
 def profile_lines(
     programme: Programme,
     role: str,
@@ -151,59 +121,91 @@ def profile_lines(
     exclude: Mapping[int, Iterable[str]] | None = None,
 ) -> list[dict[str, Any]]:
     """The programme's members in `role` (or those of `user_ids` still in it), by user id, as
-    `profile_line` makes them with one seat: the mentors' lines are what the stored index fits
+    engine profile lines with one seat: the mentors' lines are what the stored index fits
     (seats, accepting and pauses are the availability mask's business, mentor_index.py), the
     mentees' what a cohort run assigns, with `exclude` (per user id) applied.
 
-    Read as plain values in three queries: building thousands of model instances with their
-    positions costs more than fitting them."""
+    Read as plain values in two queries, the profiles with their personality, then their
+    careers: building thousands of model instances with their positions costs more than
+    fitting them, and joining the careers in would repeat each profile once per position."""
     profiles = Profile.objects.filter(
         user__memberships__programme=programme, user__memberships__role=role
     )
     if user_ids is not None:
         profiles = profiles.filter(user_id__in=list(user_ids))
-    rows = list(profiles.order_by("user_id").values(*PROFILE_LINE_FIELDS))
-    ids = [row["id"] for row in rows]
-    positions: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for p in (
-        Position.objects.filter(profile_id__in=ids)
+    rows = list(profiles.order_by("user_id").values(*PROFILE_LINE_FIELDS, *TRAIT_VALUES))
+    careers: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for position in (
+        Position.objects.filter(profile_id__in=[row["id"] for row in rows])
         .order_by("profile_id", "-start", "-id")
         .values(*POSITION_LINE_FIELDS)
     ):
-        positions[p["profile_id"]].append(
-            {
-                "title": p["title"],
-                "organisation": p["organisation"],
-                "industry": p["industry"],
-                "start": format_month(p["start"]),
-                "end": format_month(p["end"]),
-                "summary": p["summary"],
-            }
-        )
-    personalities = {
-        p["profile_id"]: {trait: p[trait] for trait in BIG_FIVE}
-        for p in Personality.objects.filter(profile_id__in=ids).values("profile_id", *BIG_FIVE)
-    }
-    topics = "topics_offered" if role == Role.MENTOR else "topics_wanted"
+        careers[position["profile_id"]].append(_career_entry(position))
     excluded = exclude or {}
     return [
-        {
-            "id": person_id(row["user_id"]),
-            "positions": positions.get(row["id"], []),
-            "skills": list(row["skills"]),
-            "certifications": list(row["certifications"]),
-            "seniority": row["seniority"],
-            "topics": list(row[topics]),
-            "about": " ".join(part for part in (row["headline"], row["about"]) if part),
-            "personality": personalities.get(row["id"]),
-            "languages": list(row["languages"]),
-            "timezone": row["timezone"],
-            "formats": list(row["formats"]),
-            "capacity": 1,
-            "exclude": sorted(set(excluded.get(row["user_id"], ()))),
-        }
+        _line(row, careers.get(row["id"], []), role, excluded.get(row["user_id"], ()))
         for row in rows
     ]
+
+
+def mentee_line(mentee_id: int, *, exclude: Iterable[str]) -> dict[str, Any] | None:
+    """One mentee's line (as `profile_lines`), None without a profile: one query, the profile
+    joined to its personality and positions (a row per position). Read by the unique user id,
+    not through the memberships join (the caller checked the role): the join lets the database
+    walk the programme's members first."""
+    rows = list(
+        Profile.objects.filter(user_id=mentee_id)
+        .order_by("-positions__start", "-positions__id")
+        .values(
+            *PROFILE_LINE_FIELDS,
+            *TRAIT_VALUES,
+            "positions__id",
+            *(f"positions__{name}" for name in POSITION_LINE_FIELDS[1:]),
+        )
+    )
+    if not rows:
+        return None
+    career = [_career_entry(row, "positions__") for row in rows if row["positions__id"]]
+    return _line(rows[0], career, Role.MENTEE, exclude)
+
+
+def _career_entry(values: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A position of a profile line, from its `values()` (named with `prefix`)."""
+    return {
+        "title": values[f"{prefix}title"],
+        "organisation": values[f"{prefix}organisation"],
+        "industry": values[f"{prefix}industry"],
+        "start": format_month(values[f"{prefix}start"]),
+        "end": format_month(values[f"{prefix}end"]),
+        "summary": values[f"{prefix}summary"],
+    }
+
+
+def _line(
+    row: Mapping[str, Any], career: list[dict[str, Any]], role: str, exclude: Iterable[str]
+) -> dict[str, Any]:
+    """A profile line from the profile's `values()` (PROFILE_LINE_FIELDS and TRAIT_VALUES)."""
+    topics = "topics_offered" if role == Role.MENTOR else "topics_wanted"
+    return {
+        "id": person_id(row["user_id"]),
+        "positions": career,
+        "skills": list(row["skills"]),
+        "certifications": list(row["certifications"]),
+        "seniority": row["seniority"],
+        "topics": list(row[topics]),
+        "about": " ".join(part for part in (row["headline"], row["about"]) if part),
+        # Traits are never null: all of them are null when there is no questionnaire.
+        "personality": (
+            {trait: row[name] for trait, name in zip(BIG_FIVE, TRAIT_VALUES, strict=True)}
+            if row[TRAIT_VALUES[0]] is not None
+            else None
+        ),
+        "languages": list(row["languages"]),
+        "timezone": row["timezone"],
+        "formats": list(row["formats"]),
+        "capacity": 1,
+        "exclude": sorted(set(exclude)),
+    }
 
 
 def mentor_lines(
@@ -330,18 +332,14 @@ def shortlist(*, programme: Programme, mentee: User, top: int) -> Shortlist:
         if current:
             return Shortlist([], has_mentor=True)
         excluded.add(person_id(mentor_id))
-    # By the unique user id, not through the memberships join (the caller checked the role):
-    # the join lets the database walk the programme's members first.
-    try:
-        profile = Profile.objects.select_related("personality").get(user_id=mentee.pk)
-    except Profile.DoesNotExist:
+    line = mentee_line(mentee.pk, exclude=excluded)
+    if line is None:
         return Shortlist([], EmptyReason.NO_PROFILE)
     loaded = mentor_index.current(programme)
     if not len(loaded.index.ids):
         return Shortlist([], EmptyReason.NO_MENTORS)
     if not loaded.available.any():
         return Shortlist([], EmptyReason.NONE_AVAILABLE)
-    line = profile_line(profile, role=Role.MENTEE, exclude=excluded)
     weights = programme_weights(programme)
     signals = query_signals.for_request(programme, loaded, weights)
     if signals is not None and weights.get("network_fit", 0) > 0:

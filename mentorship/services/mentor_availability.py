@@ -26,7 +26,7 @@ from mentorship.models import (
     Role,
 )
 
-# The profile fields the engine reads for a mentor (mentorship.matching_adapter.profile_line);
+# The profile fields the engine reads for a mentor (mentorship.matching_adapter.profile_lines);
 # an edit of any of them changes the mentor's fitted features. `topics_wanted` is a mentee's.
 MATCHING_PROFILE_FIELDS = frozenset(
     {

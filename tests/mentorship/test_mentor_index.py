@@ -5,7 +5,7 @@ request")."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -356,6 +356,36 @@ def test_signals_are_read_once_per_period_not_per_request(
     assert len(warm) == len(unweighted)
 
 
+def line_of(profile: Profile, role: str, exclude: Iterable[str]) -> dict[str, object]:
+    """A profile line built from the model instances: the oracle of the adapter's values."""
+    personality = getattr(profile, "personality", None)
+    return {
+        "id": f"u{profile.user_id}",
+        "positions": [
+            {
+                "title": p.title,
+                "organisation": p.organisation,
+                "industry": p.industry,
+                "start": p.start.strftime("%Y-%m"),
+                "end": p.end.strftime("%Y-%m") if p.end else None,
+                "summary": p.summary,
+            }
+            for p in profile.positions.all()
+        ],
+        "skills": list(profile.skills),
+        "certifications": list(profile.certifications),
+        "seniority": profile.seniority,
+        "topics": list(profile.topics_offered if role == Role.MENTOR else profile.topics_wanted),
+        "about": " ".join(part for part in (profile.headline, profile.about) if part),
+        "personality": personality.big_five() if personality is not None else None,
+        "languages": list(profile.languages),
+        "timezone": profile.timezone,
+        "formats": list(profile.formats),
+        "capacity": 1,
+        "exclude": sorted(set(exclude)),
+    }
+
+
 def test_the_indexed_lines_are_the_profile_lines(programme: Programme, mentor: User) -> None:
     ana = a_mentor(programme, "ana", headline="Head of PMO", certifications=["PMP"])
     factories.PositionFactory.create(
@@ -372,6 +402,10 @@ def test_the_indexed_lines_are_the_profile_lines(programme: Programme, mentor: U
     factories.PositionFactory.create(
         profile=tom.profile, title="Analyst", start=dt.date(2020, 1, 1)
     )
+    factories.PositionFactory.create(
+        profile=tom.profile, title="Intern", start=dt.date(2018, 6, 1), end=dt.date(2019, 12, 1)
+    )
+    factories.PersonalityFactory.create(profile=tom.profile, answers=[4] * 10)
 
     def by_instances(role: str, exclude: dict[int, list[str]]) -> list[dict[str, object]]:
         profiles = (
@@ -382,10 +416,7 @@ def test_the_indexed_lines_are_the_profile_lines(programme: Programme, mentor: U
             .prefetch_related("positions")
             .order_by("user_id")
         )
-        return [
-            matching_adapter.profile_line(p, role=role, exclude=exclude.get(p.user_id, ()))
-            for p in profiles
-        ]
+        return [line_of(p, role, exclude.get(p.user_id, ())) for p in profiles]
 
     expected = by_instances(Role.MENTOR, {})
     assert matching_adapter.mentor_lines(programme) == expected
@@ -396,6 +427,12 @@ def test_the_indexed_lines_are_the_profile_lines(programme: Programme, mentor: U
     assert mentees == by_instances(Role.MENTEE, excluded)
     assert mentees[-1]["topics"] == ["leadership"]
     assert mentees[-1]["exclude"] == sorted({pid(ana), pid(mentor)})
+    # One mentee's line, as a match request reads it (one query): the same, by user id.
+    assert [p["title"] for p in mentees[-1]["positions"]] == ["Analyst", "Intern"]
+    assert mentees[-1]["personality"] is not None
+    assert matching_adapter.mentee_line(tom.pk, exclude=excluded[tom.pk]) == mentees[-1]
+    Profile.objects.filter(user=tom).delete()
+    assert matching_adapter.mentee_line(tom.pk, exclude=()) is None
 
 
 def test_a_cohort_run_takes_the_mentors_from_the_stored_index_with_their_free_places(
