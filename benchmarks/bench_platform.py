@@ -14,9 +14,11 @@ For each database (SQLite, then PostgreSQL) in one run: load a programme of 10,0
 - the coordinator's cohort matching run (`POST …/matching-runs/`): time to its answer, and time
   until GET shows it `draft`; beside it `python -m matching assign` on the same profiles
   (exported from the database as CLI profile lines; the baseline is the CLI's own code run in
-  the benchmark's process, modules already imported as in a worker, and the wall time of
-  `python -m matching assign` with interpreter start-up is printed beside it) plus a bulk
-  write of the same draft rows (run, proposals with the run's components and reasons, audit);
+  the benchmark's process, modules already imported as in a worker, timed before the run and
+  after it and averaged; the wall time of `python -m matching assign` with interpreter start-up
+  is printed beside it) plus a bulk write of the same draft rows (run, proposals with the run's
+  components and reasons, audit); the run's own start-to-finish time on the server is printed
+  too;
 - queries per request for the read and the match request (the same calls in-process through
   Django's test client, counted with CaptureQueriesContext, as DEBUG is off in gunicorn).
 
@@ -36,6 +38,7 @@ import json
 import logging
 import math
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -287,19 +290,9 @@ def _profile_lines(loaded: Loaded) -> tuple[list[dict[str, Any]], list[dict[str,
     return mentors, mentees
 
 
-def _assign_baseline(loaded: Loaded, run_id: int | None, work: Path) -> dict[str, Any]:
-    """`python -m matching assign` on the run's profiles, then the run's rows written in bulk."""
-    from django.db import transaction
+def _export_profiles(loaded: Loaded, work: Path) -> dict[str, Any]:
+    """The run's profiles as CLI profile lines in `work`, and the `assign` arguments on them."""
     from django.utils import timezone
-
-    from mentorship.models import (
-        AuditEvent,
-        MatchingRun,
-        MatchingRunStatus,
-        Programme,
-        Proposal,
-        ProposalStatus,
-    )
 
     start = time.perf_counter()
     mentors, mentees = _profile_lines(loaded)
@@ -317,6 +310,46 @@ def _assign_baseline(loaded: Loaded, run_id: int | None, work: Path) -> dict[str
         "--as-of",
         timezone.localdate().isoformat(),
     ]
+    return {
+        "argv": argv,
+        "export_ms": export_s * 1e3,
+        "assign_mentors": len(mentors),
+        "assign_mentees": len(mentees),
+    }
+
+
+def _assign_in_process(argv: list[str]) -> tuple[float, list[dict[str, Any]]]:
+    """The CLI's code in this process, modules already imported as in a worker (reading the
+    files, computing, writing the lines): seconds, and the assignments."""
+    from matching.cli import main as matching_cli
+
+    out = io.StringIO()
+    start = time.perf_counter()
+    if matching_cli(argv, stdout=out) != 0:
+        raise RuntimeError("python -m matching assign failed")
+    seconds = time.perf_counter() - start
+    return seconds, [json.loads(x) for x in out.getvalue().splitlines() if x.strip()]
+
+
+def _assign_baseline(
+    loaded: Loaded, run_id: int | None, exported: dict[str, Any], before_s: float
+) -> dict[str, Any]:
+    """`python -m matching assign` on the run's profiles (`exported`), then the run's rows
+    written in bulk. The in-process assign is timed before the run (`before_s`) and again
+    after it; the baseline takes their mean, so the machine's drift over the run weighs on
+    both sides of the ratio."""
+    from django.db import transaction
+
+    from mentorship.models import (
+        AuditEvent,
+        MatchingRun,
+        MatchingRunStatus,
+        Programme,
+        Proposal,
+        ProposalStatus,
+    )
+
+    argv = exported["argv"]
     # The CLI as a user runs it (interpreter start-up and imports included) ...
     start = time.perf_counter()
     subprocess.run(
@@ -326,16 +359,9 @@ def _assign_baseline(loaded: Loaded, run_id: int | None, work: Path) -> dict[str
         check=True,
     )
     cli_s = time.perf_counter() - start
-    # ... and the same CLI code in this process, modules already imported as in a worker: the
-    # baseline of the target (reading the files, computing, writing the lines).
-    from matching.cli import main as matching_cli
-
-    out = io.StringIO()
-    start = time.perf_counter()
-    if matching_cli(argv, stdout=out) != 0:
-        raise RuntimeError("python -m matching assign failed")
-    assign_s = time.perf_counter() - start
-    assigned = [json.loads(x) for x in out.getvalue().splitlines() if x.strip()]
+    # ... and in this process, the baseline of the target.
+    after_s, assigned = _assign_in_process(argv)
+    assign_s = (before_s + after_s) / 2
     matched = [a for a in assigned if a["mentor"] is not None]
     # The rows a draft carries: reuse the components and reasons the run wrote for the same
     # mentee (the CLI's assign output has only the score), so the write is the same size.
@@ -395,13 +421,14 @@ def _assign_baseline(loaded: Loaded, run_id: int | None, work: Path) -> dict[str
         AuditEvent.objects.bulk_create(events, batch_size=1000)
     write_s = time.perf_counter() - start
     return {
-        "export_ms": export_s * 1e3,
+        "export_ms": exported["export_ms"],
         "assign_ms": assign_s * 1e3,
+        "assign_each_ms": [before_s * 1e3, after_s * 1e3],
         "assign_cli_ms": cli_s * 1e3,
         "write_ms": write_s * 1e3,
         "baseline_ms": (assign_s + write_s) * 1e3,
-        "assign_mentors": len(mentors),
-        "assign_mentees": len(mentees),
+        "assign_mentors": exported["assign_mentors"],
+        "assign_mentees": exported["assign_mentees"],
         "assign_matched": len(matched),
     }
 
@@ -453,6 +480,7 @@ def run_leg(args: argparse.Namespace, kind: str, env: dict[str, str]) -> dict[st
     )
     mentees = Mentees(loaded.mentees)
     log_dir = Path(env["VAR_DIR"])
+    work = Path(tempfile.mkdtemp(prefix="bench-assign-"))
     with Gunicorn(env, log_dir=log_dir, workers=2) as server:
         client = Client(server.port)
         result.update(_cold(server, client, loaded, mentees))
@@ -499,6 +527,10 @@ def run_leg(args: argparse.Namespace, kind: str, env: dict[str, str]) -> dict[st
             flush=True,
         )
         result.update(_query_counts(loaded, mentees))
+        # The baseline's profiles are the run's (the run changes none of them): exported and
+        # assigned once before the run, assigned again after it.
+        exported = _export_profiles(loaded, work)
+        before_s, _ = _assign_in_process(exported["argv"])
         result.update(_matching_run(client, loaded))
         print(
             f"[{kind}] matching run: HTTP {result['run_status_code']} "
@@ -507,8 +539,8 @@ def run_leg(args: argparse.Namespace, kind: str, env: dict[str, str]) -> dict[st
             f"(started to finished on the server: {result.get('run_server_ms', 0):.0f} ms)",
             flush=True,
         )
-    with tempfile.TemporaryDirectory() as work:
-        result.update(_assign_baseline(loaded, result.get("run_id"), Path(work)))
+    result.update(_assign_baseline(loaded, result.get("run_id"), exported, before_s))
+    shutil.rmtree(work, ignore_errors=True)
     result["loadavg_end"] = os.getloadavg()[0]
     return result
 
@@ -551,7 +583,9 @@ def verdicts(r: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
             (
                 "matching run done vs assign + bulk write",
                 f"{_fmt_ms(r['run_done_ms'])} vs {_fmt_ms(r['assign_ms'])} + "
-                f"{_fmt_ms(r['write_ms'])} (CLI with start-up: {_fmt_ms(r['assign_cli_ms'])})",
+                f"{_fmt_ms(r['write_ms'])} (assign before/after the run: "
+                f"{' / '.join(_fmt_ms(ms) for ms in r.get('assign_each_ms', []))}; CLI with "
+                f"start-up: {_fmt_ms(r['assign_cli_ms'])})",
                 f"{ratio:.2f}x",
                 "<= 1.5x, draft",
                 "PASS" if ratio <= 1.5 and r.get("run_final_state") == "draft" else "FAIL",
