@@ -17,8 +17,9 @@ pytestmark = pytest.mark.django_db
 #: What the request reads and writes, counted on SQLite: the programme with the caller's
 #: memberships (one query: they also tell the privacy audit that a mentee coordinates nothing);
 #: the exclusions, which also tell whether the mentee has a mentor; the mentee's profile with
-#: their personality and career (one query); the index version; the transaction (begin, the request, its proposals and audit rows
-#: in bulk, commit); the shortlist's mentors and their careers (the proposals are not read back).
+#: their personality and career (one query); the index version; the transaction (begin, the
+#: request, its proposals and audit rows in bulk, commit); the shortlist's mentors and their
+#: careers (the proposals are not read back).
 QUERIES = 11
 
 

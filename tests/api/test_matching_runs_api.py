@@ -239,7 +239,10 @@ def test_a_run_of_another_programme_has_no_pairs_here(
 ) -> None:
     Membership.objects.create(user=coordinator, programme=other_programme, role=Role.COORDINATOR)
     run = MatchingRun.objects.create(
-        programme=other_programme, mode="optimal", status=MatchingRunStatus.DRAFT, created_by=coordinator
+        programme=other_programme,
+        mode="optimal",
+        status=MatchingRunStatus.DRAFT,
+        created_by=coordinator,
     )
 
     response = api(coordinator).get(f"{runs_url(programme)}{run.pk}/pairs/")
