@@ -5,7 +5,7 @@ request")."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -17,6 +17,7 @@ from mentorship import factories, matching_adapter, mentor_index
 from mentorship.models import (
     EmptyReason,
     MentorIndexState,
+    Personality,
     Profile,
     Programme,
     Role,
@@ -356,36 +357,6 @@ def test_signals_are_read_once_per_period_not_per_request(
     assert len(warm) == len(unweighted)
 
 
-def line_of(profile: Profile, role: str, exclude: Iterable[str]) -> dict[str, object]:
-    """A profile line built from the model instances: the oracle of the adapter's values."""
-    personality = getattr(profile, "personality", None)
-    return {
-        "id": f"u{profile.user_id}",
-        "positions": [
-            {
-                "title": p.title,
-                "organisation": p.organisation,
-                "industry": p.industry,
-                "start": p.start.strftime("%Y-%m"),
-                "end": p.end.strftime("%Y-%m") if p.end else None,
-                "summary": p.summary,
-            }
-            for p in profile.positions.all()
-        ],
-        "skills": list(profile.skills),
-        "certifications": list(profile.certifications),
-        "seniority": profile.seniority,
-        "topics": list(profile.topics_offered if role == Role.MENTOR else profile.topics_wanted),
-        "about": " ".join(part for part in (profile.headline, profile.about) if part),
-        "personality": personality.big_five() if personality is not None else None,
-        "languages": list(profile.languages),
-        "timezone": profile.timezone,
-        "formats": list(profile.formats),
-        "capacity": 1,
-        "exclude": sorted(set(exclude)),
-    }
-
-
 def test_the_indexed_lines_are_the_profile_lines(programme: Programme, mentor: User) -> None:
     ana = a_mentor(programme, "ana", headline="Head of PMO", certifications=["PMP"])
     factories.PositionFactory.create(
@@ -407,30 +378,55 @@ def test_the_indexed_lines_are_the_profile_lines(programme: Programme, mentor: U
     )
     factories.PersonalityFactory.create(profile=tom.profile, answers=[4] * 10)
 
-    def by_instances(role: str, exclude: dict[int, list[str]]) -> list[dict[str, object]]:
-        profiles = (
-            Profile.objects.filter(
-                user__memberships__programme=programme, user__memberships__role=role
-            )
-            .select_related("personality")
-            .prefetch_related("positions")
-            .order_by("user_id")
-        )
-        return [line_of(p, role, exclude.get(p.user_id, ())) for p in profiles]
+    def position(title: str, organisation: str, industry: str, start: str, end: str | None):
+        keys = ("title", "organisation", "industry", "start", "end", "summary")
+        return dict(zip(keys, (title, organisation, industry, start, end, ""), strict=True))
 
-    expected = by_instances(Role.MENTOR, {})
-    assert matching_adapter.mentor_lines(programme) == expected
-    assert [line["id"] for line in expected] == [pid(mentor), pid(ana)]
-    assert matching_adapter.mentor_lines(programme, user_ids=[ana.pk]) == expected[1:]
+    ana_line = {
+        "id": pid(ana),
+        "positions": [  # newest first
+            position("Head of PMO", "Gridline", "energy", "2012-01", None),
+            position("PMO Analyst", "Acme", "rail", "2005-03", "2011-12"),
+        ],
+        "skills": ["risk management", "portfolio governance"],
+        "certifications": ["PMP"],
+        "seniority": 5,
+        "topics": ["leadership", "pmo_governance"],
+        "about": "Head of PMO Twenty years delivering energy programmes; built two PMOs.",
+        "personality": Personality.objects.get(profile=ana.profile).big_five(),
+        "languages": ["en"],
+        "timezone": "Europe/London",
+        "formats": ["video"],
+        "capacity": 1,  # seats are the availability mask's
+        "exclude": [],
+    }
+    mentors = matching_adapter.mentor_lines(programme)
+    assert [line["id"] for line in mentors] == [pid(mentor), pid(ana)]  # by user id
+    assert mentors[1] == ana_line
+    assert matching_adapter.mentor_lines(programme, user_ids=[ana.pk]) == [ana_line]
+
     excluded = {tom.pk: [pid(ana), pid(mentor), pid(ana)]}
+    tom_line = {
+        **ana_line,
+        "id": pid(tom),
+        "positions": [
+            position("Analyst", "Acme", "construction", "2020-01", None),
+            position("Intern", "Acme", "construction", "2018-06", "2019-12"),
+        ],
+        "skills": [],
+        "certifications": [],
+        "seniority": 2,
+        "topics": ["leadership"],  # what a mentee wants
+        "about": "",
+        "personality": Personality.objects.get(profile=tom.profile).big_five(),
+        "exclude": sorted({pid(ana), pid(mentor)}),
+    }
     mentees = matching_adapter.profile_lines(programme, Role.MENTEE, exclude=excluded)
-    assert mentees == by_instances(Role.MENTEE, excluded)
-    assert mentees[-1]["topics"] == ["leadership"]
-    assert mentees[-1]["exclude"] == sorted({pid(ana), pid(mentor)})
+    assert mentees[-1] == tom_line
     # One mentee's line, as a match request reads it (one query): the same, by user id.
-    assert [p["title"] for p in mentees[-1]["positions"]] == ["Analyst", "Intern"]
-    assert mentees[-1]["personality"] is not None
-    assert matching_adapter.mentee_line(tom.pk, exclude=excluded[tom.pk]) == mentees[-1]
+    assert matching_adapter.mentee_line(tom.pk, exclude=excluded[tom.pk]) == tom_line
+    Personality.objects.filter(profile=tom.profile).delete()
+    assert matching_adapter.mentee_line(tom.pk, exclude=())["personality"] is None  # type: ignore[index]
     Profile.objects.filter(user=tom).delete()
     assert matching_adapter.mentee_line(tom.pk, exclude=()) is None
 
