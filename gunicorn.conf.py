@@ -10,7 +10,6 @@ than by threads. See README, "Running in production".
 from __future__ import annotations
 
 import gc
-import importlib
 import multiprocessing
 import os
 
@@ -35,8 +34,9 @@ preload_app = os.environ.get("GUNICORN_PRELOAD", "1").strip().lower() not in {"0
 def when_ready(server: object) -> None:
     """In the master, after the application loaded and before any worker is forked."""
     if preload_app:
-        for module in ("matching.engine", "matching.features", "mentorship.mentor_index"):
-            importlib.import_module(module)  # numpy, scipy and scikit-learn among them
+        from mentorship.warmup import warm_up
+
+        warm_up()  # the engine's imports, the URL patterns: see mentorship/warmup.py
         # What the master loaded lives as long as the workers: kept out of the collector's full
         # passes (a worker's request no longer pays for scanning every imported module's objects),
         # and the forked workers share those pages instead of copying them when the GC writes.

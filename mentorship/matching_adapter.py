@@ -148,21 +148,22 @@ def profile_lines(
     ]
 
 
+#: `mentee_line`'s query without its filter, built once: resolving its 25 field paths cost
+#: a quarter of a millisecond on every match request.
+_MENTEE_LINE_ROWS = Profile.objects.order_by("-positions__start", "-positions__id").values(
+    *PROFILE_LINE_FIELDS,
+    *TRAIT_VALUES,
+    "positions__id",
+    *(f"positions__{name}" for name in POSITION_LINE_FIELDS[1:]),
+)
+
+
 def mentee_line(mentee_id: int, *, exclude: Iterable[str]) -> dict[str, Any] | None:
     """One mentee's line (as `profile_lines`), None without a profile: one query, the profile
     joined to its personality and positions (a row per position). Read by the unique user id,
     not through the memberships join (the caller checked the role): the join lets the database
     walk the programme's members first."""
-    rows = list(
-        Profile.objects.filter(user_id=mentee_id)
-        .order_by("-positions__start", "-positions__id")
-        .values(
-            *PROFILE_LINE_FIELDS,
-            *TRAIT_VALUES,
-            "positions__id",
-            *(f"positions__{name}" for name in POSITION_LINE_FIELDS[1:]),
-        )
-    )
+    rows = list(_MENTEE_LINE_ROWS.filter(user_id=mentee_id))
     if not rows:
         return None
     career = [_career_entry(row, "positions__") for row in rows if row["positions__id"]]

@@ -362,8 +362,8 @@ LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
 if LOG_FORMAT not in {"json", "text"}:
     raise ImproperlyConfigured("LOG_FORMAT is json or text.")
 LOGGING = logging_config(
-    level=env_str("LOG_LEVEL", "INFO"),
+    level=env_str("LOG_LEVEL", "INFO").upper(),
     log_format=LOG_FORMAT,
     access_log=env_bool("ACCESS_LOG", not DEBUG),
-    celery_level=env_str("CELERY_LOG_LEVEL", "WARNING"),
+    celery_level=env_str("CELERY_LOG_LEVEL", "WARNING").upper(),
 )

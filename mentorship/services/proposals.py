@@ -22,7 +22,6 @@ from mentorship.errors import (
 from mentorship.models import (
     OPEN_PROPOSAL_STATUSES,
     SEAT_HOLDING_STATUSES,
-    AuditEvent,
     MatchRequest,
     Mentorship,
     Profile,
@@ -41,6 +40,7 @@ from mentorship.services._common import (
     set_status,
     validated_save,
 )
+from mentorship.services._match_request_writes import write_match_request
 from mentorship.services.availability import is_paused, pause_if_lapsing
 from mentorship.services.mentor_availability import mentor_changed
 
@@ -90,11 +90,12 @@ def _locked(proposal: Proposal) -> Proposal:
 def create_match_request(*, actor: User, programme: Programme) -> MatchRequest:
     """Rank the programme's eligible mentors for the mentee and store the best as suggestions.
 
-    Load and compute happen before the write transaction (ranking a large programme must not
-    hold the database's write lock); the request, its proposals and their audit rows are then
-    written in one transaction, in bulk. Nobody to suggest is an answer too: the request is
-    stored with an empty shortlist and the reason (`MatchRequest.empty_reason`). The request
-    returned carries its proposals, best first, as `shortlist`.
+    Load and compute happen before the writes (ranking a large programme must not hold the
+    database's write lock); the request, its proposals and their audit rows are then written at
+    once (`write_match_request`: one statement on PostgreSQL). Nobody to suggest is an answer
+    too: the request is stored with an empty shortlist and the reason
+    (`MatchRequest.empty_reason`). The request returned carries its proposals, best first, as
+    `shortlist`.
     """
     require_role(actor, programme, Role.MENTEE)
     found = matching_adapter.shortlist(
@@ -102,33 +103,26 @@ def create_match_request(*, actor: User, programme: Programme) -> MatchRequest:
     )
     if found.has_mentor:  # read with the exclusions: no query of its own
         raise InvalidTransition("You already have a mentor in this programme.")
-    ranked = found.proposals
-    with transaction.atomic():
-        request = MatchRequest.objects.create(
-            programme=programme, mentee=actor, empty_reason=found.empty_reason
+    request = MatchRequest(programme=programme, mentee=actor, empty_reason=found.empty_reason)
+    proposals = [
+        Proposal(
+            programme=programme,
+            mentee=actor,
+            mentor_id=matching_adapter.user_id_of(item.mentor),
+            rank=item.rank,
+            score=min(max(item.score, 0.0), 1.0),
+            components=dict(item.components),
+            reasons=list(item.reasons),
+            status=ProposalStatus.SUGGESTED,
         )
-        proposals = Proposal.objects.bulk_create(
-            [
-                Proposal(
-                    programme=programme,
-                    mentee=actor,
-                    mentor_id=matching_adapter.user_id_of(item.mentor),
-                    match_request=request,
-                    rank=item.rank,
-                    score=min(max(item.score, 0.0), 1.0),
-                    components=dict(item.components),
-                    reasons=list(item.reasons),
-                    status=ProposalStatus.SUGGESTED,
-                )
-                for item in ranked
-            ]
-        )
-        events = [audit_event(actor=actor, obj=request, action="create", count=len(proposals))]
-        events += [
-            audit_event(actor=actor, obj=p, action="suggest", to_state=ProposalStatus.SUGGESTED)
-            for p in proposals
-        ]
-        AuditEvent.objects.bulk_create(events)
+        for item in found.proposals
+    ]
+    events = [audit_event(actor=actor, obj=request, action="create", count=len(proposals))]
+    events += [
+        audit_event(actor=actor, obj=p, action="suggest", to_state=ProposalStatus.SUGGESTED)
+        for p in proposals
+    ]
+    write_match_request(request, proposals, events)
     request.shortlist = proposals
     return request
 

@@ -90,6 +90,12 @@ def test_production_defaults_are_those_of_a_public_site_behind_https(tmp_path: P
     )
 
 
+def test_log_levels_are_read_in_any_case(tmp_path: Path) -> None:
+    prod = production_settings(tmp_path, LOG_LEVEL="warning", CELERY_LOG_LEVEL="error")
+    assert prod["LOGGING"]["root"]["level"] == "WARNING"
+    assert "ERROR" in {logger.get("level") for logger in prod["LOGGING"]["loggers"].values()}
+
+
 def test_every_hardening_setting_has_an_environment_variable(tmp_path: Path) -> None:
     prod = production_settings(
         tmp_path,
@@ -361,3 +367,48 @@ def test_the_gunicorn_configuration_reads_the_environment(monkeypatch) -> None:
     }
     assert printed["workers"] == "3"
     assert printed["control_socket_disable"] == "True"
+
+
+WARM_UP_PROBE = """
+import sys
+import django
+django.setup()
+from django.urls import URLResolver, get_resolver
+
+
+def uncompiled(patterns):
+    count = 0
+    for pattern in patterns:
+        count += "regex" not in pattern.pattern.__dict__
+        if isinstance(pattern, URLResolver):
+            count += uncompiled(pattern.url_patterns)
+    return count
+
+
+from mentorship.warmup import MODULES, warm_up
+
+patterns = get_resolver().url_patterns
+print(uncompiled(patterns), get_resolver()._populated, sum(m in sys.modules for m in MODULES))
+warm_up()
+print(uncompiled(patterns), get_resolver()._populated, sum(m in sys.modules for m in MODULES))
+"""
+
+
+def test_the_warm_up_before_forking_compiles_every_url_and_imports_the_engine(
+    tmp_path: Path,
+) -> None:
+    """What gunicorn's master runs before forking (gunicorn.conf.py): a worker's first answer
+    that names a URL no longer compiles the URL table (about 50 ms)."""
+    result = subprocess.run(
+        [sys.executable, "-c", WARM_UP_PROBE],
+        cwd=ROOT,
+        env={**environment(tmp_path), "DJANGO_SETTINGS_MODULE": "mentorship.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    before, after = (line.split() for line in result.stdout.splitlines()[-2:])
+    assert int(before[0]) > 100
+    assert before[1:] != ["True", "4"]
+    assert after == ["0", "True", "4"]

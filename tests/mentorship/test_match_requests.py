@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from mentorship import factories
 from mentorship.errors import InvalidTransition, NotFound, PermissionDenied
@@ -22,6 +23,7 @@ from mentorship.models import (
     Role,
     User,
 )
+from mentorship.services import _match_request_writes as writes
 from mentorship.services import proposals as services
 
 pytestmark = pytest.mark.django_db
@@ -306,3 +308,49 @@ def test_the_platform_and_the_engine_share_one_vocabulary():
 
     assert set(MeetingFormat.values) == set(vocab.FORMATS)
     assert TOPICS is vocab.TOPICS
+
+
+def _written(request: MatchRequest) -> dict[str, Any]:
+    """A match request's rows as stored, without their ids and times, events named by what they
+    are about."""
+    drop = {"id", "created_at", "match_request_id", "object_id"}
+    proposals = list(Proposal.objects.filter(match_request=request).order_by("rank").values())
+    about = {("matchrequest", request.pk): "request"}
+    about |= {("proposal", p["id"]): f"proposal {p['rank']}" for p in proposals}
+    events = AuditEvent.objects.filter(
+        object_type__in=["matchrequest", "proposal"], object_id__in=[pk for _, pk in about]
+    ).order_by("id")
+    return {
+        "request": MatchRequest.objects.filter(pk=request.pk).values("mentee", "empty_reason")[0],
+        "proposals": [{k: v for k, v in p.items() if k not in drop} for p in proposals],
+        "events": [
+            {k: v for k, v in e.items() if k not in drop} | {"about": about[key]}
+            for e in events.values()
+            if (key := (e["object_type"], e["object_id"])) in about
+        ],
+    }
+
+
+@pytest.mark.parametrize("mentors", [3, 0])
+def test_the_one_statement_write_stores_what_the_orm_would(
+    programme, aspiring, monkeypatch, mentors
+):
+    """On PostgreSQL a match request is written in one statement (services/_match_request_writes
+    .py): the rows, their links and the objects returned are those of the ORM's transaction."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-statement write is PostgreSQL's; SQLite writes with the ORM")
+    for n in range(mentors):
+        pmo_mentor(programme, f"mentor-{n}")
+    written = {}
+    for how in (writes.write_in_one_statement, writes.write_with_orm):
+        monkeypatch.setattr(services, "write_match_request", how)
+        request = services.create_match_request(actor=aspiring, programme=programme)
+        assert request.pk
+        assert all(p.pk and p.match_request_id == request.pk for p in request.shortlist)
+        assert [p.rank for p in request.shortlist] == list(range(1, mentors + 1))
+        written[how.__name__] = _written(request)
+        Proposal.objects.filter(match_request=request).delete()
+    one, orm = written.values()
+    assert len(one["proposals"]) == mentors
+    assert len(one["events"]) == mentors + 1
+    assert one == orm
