@@ -4,10 +4,12 @@ person's programmes allow."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
 from django.conf.locale import LANG_INFO
+from django.db import connection, models
 
 from mentorship.models import Position, Profile, User
 from mentorship.privacy import note_read
@@ -68,6 +70,71 @@ def person_summary(user: User, *, topics: TopicSide) -> PersonSummary:
         timezone=profile.timezone,
         formats=[MeetingFormat(f).label for f in profile.formats if f in MeetingFormat.values],
     )
+
+
+#: The fields a person's summary shows (the API's member summaries, `person_summary`), per model:
+#: all that `people_with_careers` reads.
+SUMMARY_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
+    User: ("id", "username", "first_name", "last_name"),
+    Profile: (
+        "id",
+        "user_id",
+        "headline",
+        "seniority",
+        "topics_wanted",
+        "topics_offered",
+        "languages",
+        "timezone",
+        "formats",
+    ),
+    Position: ("id", "profile_id", "title", "organisation", "industry", "start", "end", "summary"),
+}
+
+
+def _attnames(model: type[models.Model]) -> list[str]:
+    """SUMMARY_FIELDS of the model in the order of its columns (as `Model.from_db` takes them)."""
+    wanted = SUMMARY_FIELDS[model]
+    return [f.attname for f in model._meta.concrete_fields if f.attname in wanted]
+
+
+_USER, _PROFILE, _POSITION = (_attnames(m) for m in (User, Profile, Position))
+#: A row per position (one per person without any), built once: resolving its 20 field paths
+#: costs more than running it.
+_SUMMARY_ROWS = User.objects.order_by(
+    "id", "-profile__positions__start", "-profile__positions__id"
+).values(
+    *_USER,
+    *(f"profile__{name}" for name in _PROFILE),
+    *(f"profile__positions__{name}" for name in _POSITION),
+)
+
+
+def people_with_careers(user_ids: Iterable[int]) -> dict[int, User]:
+    """The users by id, each with their profile (or none) and its positions newest first, as
+    `select_related("profile")` with `prefetch_related("profile__positions")` gives them, in one
+    query instead of two and in half the time (a match request's answer shows its mentors
+    this way). The objects hold SUMMARY_FIELDS; reading any other field loads it (deferred)."""
+    db = connection.alias
+    people: dict[int, User] = {}
+    careers: dict[int, list[Position]] = {}  # by user id: the rows of the prefetch-alike below
+    for row in _SUMMARY_ROWS.filter(pk__in=list(user_ids)):
+        user_id = row["id"]
+        if user_id not in people:
+            user = people[user_id] = User.from_db(db, _USER, [row[n] for n in _USER])
+            profile = None
+            if row["profile__id"] is not None:
+                profile = Profile.from_db(db, _PROFILE, [row[f"profile__{n}"] for n in _PROFILE])
+                Profile.user.field.set_cached_value(profile, user)
+                # what a prefetch leaves: the related queryset with its rows already read
+                positions = profile.positions.all()
+                positions._result_cache = careers[user_id] = []
+                positions._prefetch_done = True  # type: ignore[attr-defined]
+                profile._prefetched_objects_cache = {"positions": positions}  # type: ignore[attr-defined]
+            User.profile.related.set_cached_value(user, profile)
+        if row["profile__positions__id"] is not None:
+            values = [row[f"profile__positions__{n}"] for n in _POSITION]
+            careers[user_id].append(Position.from_db(db, _POSITION, values))
+    return people
 
 
 def topic_choices(user: User) -> list[tuple[str, str]]:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from mentorship import matching_adapter
 from mentorship.access import Viewer, require_role
@@ -14,6 +14,7 @@ from mentorship.models import (
     Role,
     User,
 )
+from mentorship.selectors.people import people_with_careers
 from mentorship.selectors.programmes import coordinated_programme, coordinated_programmes
 
 
@@ -73,12 +74,6 @@ def match_request_for(user: User, pk: int) -> MatchRequest:
 RUN_PAIR_CAREERS = ("mentor__profile__positions", "mentee__profile__positions")
 
 
-#: What a suggestion shows of its mentor: people and profiles in one query, careers in a second.
-SUGGESTED_MENTORS = (
-    Prefetch("mentor", queryset=User.objects.select_related("profile")),
-    "mentor__profile__positions",
-)
-
 #: Match requests with their suggestions, best first, as `shortlist`, and each mentor's summary:
 #: proposals, mentors and profiles in one query, careers in a second.
 SHORTLISTS = (
@@ -93,8 +88,12 @@ SHORTLISTS = (
 
 def with_shortlist(match_request: MatchRequest) -> MatchRequest:
     """A match request just made, whose `shortlist` its service left on it, with each mentor's
-    summary (SUGGESTED_MENTORS): the proposals are not read back."""
-    prefetch_related_objects(match_request.shortlist, *SUGGESTED_MENTORS)
+    profile and career (one query): the proposals are not read back. A mentor erased since
+    went with their proposals (on delete, cascade): those are left out."""
+    mentors = people_with_careers(proposal.mentor_id for proposal in match_request.shortlist)
+    match_request.shortlist = [p for p in match_request.shortlist if p.mentor_id in mentors]
+    for proposal in match_request.shortlist:
+        proposal.mentor = mentors[proposal.mentor_id]
     return match_request
 
 
