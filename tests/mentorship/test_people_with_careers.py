@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def people() -> list[User]:
     """A mentor with three roles (two starting the same month), a person whose profile has no
     career, and one with no profile at all."""
-    career = factories.ProfileFactory(
+    career = factories.ProfileFactory.create(
         headline="Site lead",
         topics_offered=["leadership"],
         topics_wanted=["negotiation"],
@@ -32,9 +32,9 @@ def people() -> list[User]:
         ("Site lead", dt.date(2016, 6, 1), None),
         ("Adviser", dt.date(2016, 6, 1), dt.date(2020, 1, 1)),
     ]:
-        factories.PositionFactory(profile=career, title=title, start=start, end=end)
-    no_career = factories.ProfileFactory(headline="New here")
-    return [career.user, no_career.user, factories.UserFactory()]
+        factories.PositionFactory.create(profile=career, title=title, start=start, end=end)
+    no_career = factories.ProfileFactory.create(headline="New here")
+    return [career.user, no_career.user, factories.UserFactory.create()]
 
 
 def by_the_orm(ids: list[int]) -> dict[int, User]:
