@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -39,6 +40,7 @@ from mentorship.privacy import note_read
 from mentorship.services import matching_runs, mentorships, programmes, proposals
 from mentorship.services import privacy as privacy_services
 from mentorship.services._common import record
+from mentorship.services.mentor_availability import mentor_changed
 
 admin.site.login_form = LimitedAdminAuthenticationForm
 
@@ -166,6 +168,10 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     readonly_fields = ("erased_at",)
     actions = ["erase_personal_data"]
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)  # the memberships inline
+        _mentors_changed({form.instance.pk})
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         """Deleting a person would cascade into the other side's mentorships, sessions and
         introductions; erasure removes their data and keeps those records."""
@@ -271,6 +277,30 @@ class MembershipAdmin(ProgrammeScopedAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_superuser
+
+    # A mentor's membership is part of their availability and of the programme's mentor index:
+    # every write here tells the availability service (the person before and after an edit).
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        before = form.initial.get("user") if change else None
+        super().save_model(request, obj, form, change)
+        _mentors_changed({obj.user_id, before})
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        super().delete_model(request, obj)
+        _mentors_changed({obj.user_id})
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        with transaction.atomic():
+            user_ids = set(queryset.values_list("user_id", flat=True))
+            super().delete_queryset(request, queryset)
+            _mentors_changed(user_ids)
+
+
+def _mentors_changed(user_ids: set[int | None]) -> None:
+    """Availability and index rows of these people in every programme they mentor in or had a
+    row for (a membership the admin removed or moved leaves them unavailable there)."""
+    for user_id in sorted(pk for pk in user_ids if pk is not None):
+        mentor_changed(user_id=int(user_id), profile=True)
 
 
 @admin.register(Exclusion)
