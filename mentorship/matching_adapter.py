@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 import matching
+from mentorship.compiled import CompiledValues
 from mentorship.models import (
     BIG_FIVE,
     SEAT_HOLDING_STATUSES,
@@ -148,13 +149,19 @@ def profile_lines(
     ]
 
 
-#: `mentee_line`'s query without its filter, built once: resolving its 25 field paths cost
-#: a quarter of a millisecond on every match request.
-_MENTEE_LINE_ROWS = Profile.objects.order_by("-positions__start", "-positions__id").values(
-    *PROFILE_LINE_FIELDS,
-    *TRAIT_VALUES,
-    "positions__id",
-    *(f"positions__{name}" for name in POSITION_LINE_FIELDS[1:]),
+#: `mentee_line`'s query, compiled once: building its SQL (25 columns, two joins) took twice as
+#: long as running it, on every match request.
+_MENTEE_LINE_ROWS = CompiledValues(
+    lambda ids: (
+        Profile.objects.filter(user_id__in=ids)
+        .order_by("-positions__start", "-positions__id")
+        .values(
+            *PROFILE_LINE_FIELDS,
+            *TRAIT_VALUES,
+            "positions__id",
+            *(f"positions__{name}" for name in POSITION_LINE_FIELDS[1:]),
+        )
+    )
 )
 
 
@@ -163,7 +170,7 @@ def mentee_line(mentee_id: int, *, exclude: Iterable[str]) -> dict[str, Any] | N
     joined to its personality and positions (a row per position). Read by the unique user id,
     not through the memberships join (the caller checked the role): the join lets the database
     walk the programme's members first."""
-    rows = list(_MENTEE_LINE_ROWS.filter(user_id=mentee_id))
+    rows = _MENTEE_LINE_ROWS.rows([mentee_id])
     if not rows:
         return None
     career = [_career_entry(row, "positions__") for row in rows if row["positions__id"]]

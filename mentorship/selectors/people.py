@@ -11,6 +11,7 @@ from typing import Literal
 from django.conf.locale import LANG_INFO
 from django.db import connection, models
 
+from mentorship.compiled import CompiledValues
 from mentorship.models import Position, Profile, User
 from mentorship.privacy import note_read
 from mentorship.services.profiles import allowed_topics
@@ -98,14 +99,18 @@ def _attnames(model: type[models.Model]) -> list[str]:
 
 
 _USER, _PROFILE, _POSITION = (_attnames(m) for m in (User, Profile, Position))
-#: A row per position (one per person without any), built once: resolving its 20 field paths
-#: costs more than running it.
-_SUMMARY_ROWS = User.objects.order_by(
-    "id", "-profile__positions__start", "-profile__positions__id"
-).values(
-    *_USER,
-    *(f"profile__{name}" for name in _PROFILE),
-    *(f"profile__positions__{name}" for name in _POSITION),
+#: A row per position (one per person without any), compiled once: building its SQL costs
+#: more than running it.
+_SUMMARY_ROWS = CompiledValues(
+    lambda ids: (
+        User.objects.filter(pk__in=ids)
+        .order_by("id", "-profile__positions__start", "-profile__positions__id")
+        .values(
+            *_USER,
+            *(f"profile__{name}" for name in _PROFILE),
+            *(f"profile__positions__{name}" for name in _POSITION),
+        )
+    )
 )
 
 
@@ -117,7 +122,7 @@ def people_with_careers(user_ids: Iterable[int]) -> dict[int, User]:
     db = connection.alias
     people: dict[int, User] = {}
     careers: dict[int, list[Position]] = {}  # by user id: the rows of the prefetch-alike below
-    for row in _SUMMARY_ROWS.filter(pk__in=list(user_ids)):
+    for row in _SUMMARY_ROWS.rows(user_ids):
         user_id = row["id"]
         if user_id not in people:
             user = people[user_id] = User.from_db(db, _USER, [row[n] for n in _USER])

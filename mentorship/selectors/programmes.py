@@ -2,9 +2,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from mentorship.access import Viewer, remember_coordinated, remember_roles, require_role
+from mentorship.compiled import CompiledValues
 from mentorship.errors import NotFound
 from mentorship.models import (
     SEAT_HOLDING_STATUSES,
@@ -36,13 +49,42 @@ def programmes_with_roles_for(user: User) -> QuerySet[Programme]:
     )
 
 
+def _attnames(model: type[Model]) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+_MEMBERSHIP, _PROGRAMME = _attnames(Membership), _attnames(Programme)
+#: Every membership of a person with its programme (`select_related("programme")`), compiled
+#: once: nearly every programme page and endpoint starts with it.
+_MEMBERSHIP_ROWS = CompiledValues(
+    lambda ids: (
+        Membership.objects.filter(user_id__in=ids)
+        .order_by("id")
+        .values(*_MEMBERSHIP, *(f"programme__{name}" for name in _PROGRAMME))
+    )
+)
+
+
+def memberships_with_programmes(user_id: int) -> list[Membership]:
+    """The user's memberships, each with its programme, as
+    `Membership.objects.filter(user=…).select_related("programme")` gives them."""
+    db = connection.alias
+    found = []
+    for row in _MEMBERSHIP_ROWS.rows([user_id]):
+        membership = Membership.from_db(db, _MEMBERSHIP, [row[n] for n in _MEMBERSHIP])
+        programme = Programme.from_db(db, _PROGRAMME, [row[f"programme__{n}"] for n in _PROGRAMME])
+        Membership.programme.field.set_cached_value(membership, programme)
+        found.append(membership)
+    return found
+
+
 def programme_for(user: User, slug: str) -> Programme:
     """The programme if the user may see it, with their roles in it read in the same query:
     the permission check that follows (`require_role`) costs no second one. The query reads all
     of the caller's memberships (a handful) and keeps the programmes they coordinate on the
     user object for the rest of the request (`remember_coordinated`: the audit of what the
     response shows needs no query of its own)."""
-    everywhere = list(Membership.objects.filter(user=user).select_related("programme"))
+    everywhere = memberships_with_programmes(user.pk)
     remember_coordinated(user, everywhere)
     memberships = [m for m in everywhere if m.programme.slug == slug]
     if memberships:
