@@ -14,7 +14,7 @@ from django.db import connection, models
 from mentorship.compiled import CompiledValues
 from mentorship.models import Position, Profile, User
 from mentorship.privacy import note_read
-from mentorship.services.profiles import allowed_topics
+from mentorship.services.profiles import POSITION_FIELDS, allowed_topics
 from mentorship.taxonomy import TOPICS, MeetingFormat, Seniority, topic_label
 
 TopicSide = Literal["wanted", "offered"]
@@ -88,7 +88,7 @@ SUMMARY_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
         "timezone",
         "formats",
     ),
-    Position: ("id", "profile_id", "title", "organisation", "industry", "start", "end", "summary"),
+    Position: ("id", "profile_id", *POSITION_FIELDS),
 }
 
 

@@ -49,11 +49,11 @@ def programmes_with_roles_for(user: User) -> QuerySet[Programme]:
     )
 
 
-def _attnames(model: type[Model]) -> list[str]:
+def _columns(model: type[Model]) -> list[str]:
     return [field.attname for field in model._meta.concrete_fields]
 
 
-_MEMBERSHIP, _PROGRAMME = _attnames(Membership), _attnames(Programme)
+_MEMBERSHIP, _PROGRAMME = _columns(Membership), _columns(Programme)
 #: Every membership of a person with its programme (`select_related("programme")`), compiled
 #: once: nearly every programme page and endpoint starts with it.
 _MEMBERSHIP_ROWS = CompiledValues(
